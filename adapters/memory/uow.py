@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from adapters.memory import repositories as repos
+from adapters.memory.store import MemoryStore
+from core.shared.actor import current_actor
+from core.shared.entity import Entity
+from core.shared.events import Event, StoredEvent
+from core.shared.time import utcnow
+from ports.services import OutboxRelayTrigger
+
+
+class MemoryUnitOfWork:
+    """A transaction over a MemoryStore: reads are copies, commit writes the changed ones back with the
+    events; leaving without commit drops them (and undoes its claims), as the SQL adapter does."""
+
+    def __init__(self, store: MemoryStore, trigger: OutboxRelayTrigger | None = None) -> None:
+        self.store = store
+        self.trigger = trigger
+
+    async def __aenter__(self) -> Self:
+        self._reset()
+        self.accounts = repos.MemoryAccounts(self)
+        self.roles = repos.MemoryRoles(self)
+        self.sessions = repos.MemorySessions(self)
+        self.refresh_tokens = repos.MemoryRefreshTokens(self)
+        self.one_time_tokens = repos.MemoryOneTimeTokens(self)
+        self.setting_overrides = repos.MemorySettingOverrides(self)
+        self.languages = repos.MemoryLanguages(self)
+        self.audit = repos.MemoryAuditLog(self)
+        self.dead_letters = repos.MemoryDeadLetters(self)
+        self.processed_events = repos.MemoryProcessedEvents(self)
+        self.outbox = repos.MemoryOutbox(self)
+        return self
+
+    def _reset(self) -> None:
+        self.identity: dict[tuple[str, Any], Any] = {}
+        self.snapshots: dict[tuple[str, Any], Any] = {}
+        self.new: set[tuple[str, Any]] = set()
+        self.removed: set[tuple[str, Any]] = set()
+        self.claims: list[tuple[str, Any]] = []
+        self.seen: list[Entity] = []
+        self.emitted: list[Event] = []
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.rollback()
+
+    def track(self, entity: Entity) -> None:
+        if all(entity is not e for e in self.seen):
+            self.seen.append(entity)
+
+    def emit(self, event: Event) -> None:
+        self.emitted.append(event)
+
+    def claim(self, repo: repos._Repo, key: uuid.UUID, at: datetime) -> bool:
+        """'UPDATE ... SET used_at WHERE used_at IS NULL': applied to the store at once (as a row lock would
+        hold it), undone on rollback."""
+        committed = self.store.tables[repo.table].get(key)
+        if committed is None or committed.used_at is not None:
+            return False
+        committed.used_at = at
+        self.claims.append((repo.table, key))
+        mine = self.identity.get((repo.table, key))
+        if mine is not None:
+            mine.used_at = at
+            self.snapshots[(repo.table, key)] = repos._state(mine)
+        return True
+
+    def _repo(self, table: str) -> repos._Repo:
+        return next(r for r in vars(self).values() if isinstance(r, repos._Repo) and r.table == table)
+
+    async def commit(self) -> None:
+        now, actor = utcnow(), current_actor.get()
+        events: list[Event] = []
+        for entity in self.seen:
+            events.extend(entity.events)
+            entity.events.clear()
+        events.extend(self.emitted)
+        for (table, key), row in self.identity.items():
+            repo = self._repo(table)
+            is_new = (table, key) in self.new
+            if not is_new and repos._state(repo.dump(row)) == self.snapshots.get((table, key)):
+                continue
+            if isinstance(row, Entity):
+                row.stamp(actor.user_id if actor else None, now, created=is_new)
+            self.store.write(table, key, repo.dump(row))
+        for table, key in self.removed:
+            self.store.tables[table].pop(key, None)
+        self.store.outbox.extend(StoredEvent(e.event_id, e.name, e.payload(), e.occurred_at) for e in events)
+        self.claims.clear()
+        self._reset()
+        if events and self.trigger is not None:
+            self.trigger.poke()
+
+    async def rollback(self) -> None:
+        for table, key in self.claims:
+            self.store.tables[table][key].used_at = None
+        self._reset()

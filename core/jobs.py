@@ -1,0 +1,19 @@
+"""Which use cases run as jobs, and which handle each event. Workers and the in-process runner read this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.accounts.events import MessageRequested
+from core.accounts.handlers import DeliverMessage
+from core.platform.outbox import RelayOutbox
+
+JOBS: dict[str, type[Any]] = {
+    "relay_outbox": RelayOutbox,
+}
+"""Job name -> use case called with the job's payload dict."""
+
+EVENT_HANDLERS: dict[str, list[type[Any]]] = {
+    MessageRequested.name: [DeliverMessage],
+}
+"""Event name -> use cases called with the StoredEvent, each at most once per event id."""

@@ -1,0 +1,51 @@
+"""The unit of work: one transaction, the repositories that share it, and the events it commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from core.shared.entity import Entity
+from core.shared.events import Event
+from ports.accounts import AccountRepository, OneTimeTokenRepository, RoleRepository, SessionRepository
+from ports.platform import (
+    AuditLog,
+    DeadLetterRepository,
+    LanguageRepository,
+    Outbox,
+    ProcessedEvents,
+    SettingOverrideRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    """`async with uow:` opens a transaction; leaving without `commit()` rolls it back.
+
+    On commit, the events recorded by every aggregate the repositories handed out or took, and those
+    given to `emit`, are written to the outbox in the same transaction.
+    """
+
+    accounts: AccountRepository
+    roles: RoleRepository
+    sessions: SessionRepository
+    one_time_tokens: OneTimeTokenRepository
+    setting_overrides: SettingOverrideRepository
+    languages: LanguageRepository
+    audit: AuditLog
+    dead_letters: DeadLetterRepository
+    processed_events: ProcessedEvents
+    outbox: Outbox
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    def track(self, entity: Entity) -> None:
+        """Collect the entity's events at commit (repositories call this for what they hand out)."""
+        ...
+
+    def emit(self, event: Event) -> None:
+        """An event not recorded by an aggregate, committed to the outbox with this transaction."""
+        ...
