@@ -60,3 +60,33 @@ class Outbox(Protocol):
         ...
 
     async def mark_dispatched(self, ids: list[uuid.UUID], at: datetime) -> None: ...
+
+
+@attrs.frozen
+class StoredResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+@attrs.frozen
+class IdempotencyRecord:
+    request_hash: str
+    response: StoredResponse | None  # None while the first request is still running
+
+
+class IdempotencyStore(Protocol):
+    """Idempotency-Key bookkeeping, each call its own short transaction (never the use case's)."""
+
+    async def begin(self, scope: str, key: str, request_hash: str, now: datetime) -> IdempotencyRecord | None:
+        """Claim (scope, key) for this request: None when claimed, else the record already there.
+
+        A claim left running for longer than a few minutes (a crashed process) may be taken over."""
+        ...
+
+    async def finish(self, scope: str, key: str, response: StoredResponse) -> None: ...
+    async def release(self, scope: str, key: str) -> None:
+        """Forget the claim (the request failed in a way worth retrying)."""
+        ...
+
+    async def prune(self, before: datetime) -> int: ...

@@ -29,6 +29,7 @@ class Entity:
     deleted_at: datetime | None = None
     deleted_by: uuid.UUID | None = None
     data: dict[str, Any] = attrs.field(factory=dict)
+    version: int = 0  # optimistic lock: the SQL adapter refuses a write over a newer version (409)
     events: list[Event] = attrs.field(factory=list, repr=False, init=False)
 
     def record(self, event: Event) -> None:

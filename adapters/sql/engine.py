@@ -1,0 +1,86 @@
+"""Engines for the two databases: an SQLite file (embedded) or PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from core.shared.actor import current_actor
+from core.shared.entity import Entity
+from core.shared.time import utcnow
+
+
+def async_url(url: str) -> sa.URL:
+    """`postgresql://…` selects psycopg 3, `sqlite:///…` aiosqlite; explicit drivers are kept."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    return parsed
+
+
+def sync_url(url: str) -> sa.URL:
+    parsed = async_url(url)
+    return parsed.set(drivername={"sqlite+aiosqlite": "sqlite"}.get(parsed.drivername, parsed.drivername))
+
+
+def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_async_engine(target, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(target, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """BEGIN IMMEDIATE: take the write lock at the start, so two writers queue instead of deadlocking
+    on a lock upgrade — SQLite's stand-in for row locks."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_soft_deleted(state: Any) -> None:
+    """Soft-deleted rows are invisible unless a query asks with `execution_options(include_deleted=True)`."""
+    if state.is_select and not state.is_column_load and not state.execution_options.get("include_deleted"):
+        state.statement = state.statement.options(
+            with_loader_criteria(Entity, lambda cls: cls.is_deleted.is_(False), include_aliases=True)
+        )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session: Session, _context: Any, _instances: Any) -> None:
+    """created_*/updated_* from the clock and the acting user of this request or job."""
+    actor = current_actor.get()
+    by, now = (actor.user_id if actor else None), utcnow()
+    for obj in session.new:
+        if isinstance(obj, Entity):
+            obj.stamp(by, now, created=True)
+    for obj in session.dirty:
+        if isinstance(obj, Entity) and session.is_modified(obj, include_collections=True):
+            obj.stamp(by, now, created=False)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from adapters.sql.tables import idempotency_keys as keys
+from ports.platform import IdempotencyRecord, StoredResponse
+
+STALE_AFTER = timedelta(minutes=5)
+
+
+class SqlIdempotencyStore:
+    """Rows keyed by (scope, key): INSERT … ON CONFLICT DO NOTHING decides who runs the request."""
+
+    def __init__(self, factory: async_sessionmaker[Any]) -> None:
+        self._factory = factory
+
+    async def begin(self, scope: str, key: str, request_hash: str, now: datetime) -> IdempotencyRecord | None:
+        async with self._factory() as session, session.begin():
+            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            stmt = insert(keys).values(scope=scope, key=key, request_hash=request_hash, state="in_progress",
+                                       created_at=now).on_conflict_do_nothing()  # fmt: skip
+            if (await session.execute(stmt)).rowcount == 1:  # type: ignore[attr-defined]
+                return None
+            row = (await session.execute(sa.select(keys).where(keys.c.scope == scope, keys.c.key == key))).one()
+            if row.state == "in_progress" and row.created_at < now - STALE_AFTER:
+                taken = await session.execute(
+                    sa.update(keys)
+                    .where(keys.c.scope == scope, keys.c.key == key, keys.c.created_at == row.created_at)
+                    .values(request_hash=request_hash, created_at=now)
+                )
+                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                    return None
+            response = StoredResponse(row.status, row.headers or {}, row.body) if row.state == "done" else None
+            return IdempotencyRecord(row.request_hash, response)
+
+    async def finish(self, scope: str, key: str, response: StoredResponse) -> None:
+        async with self._factory() as session, session.begin():
+            await session.execute(
+                sa.update(keys).where(keys.c.scope == scope, keys.c.key == key)
+                .values(state="done", status=response.status, headers=response.headers, body=response.body)
+            )  # fmt: skip
+
+    async def release(self, scope: str, key: str) -> None:
+        async with self._factory() as session, session.begin():
+            await session.execute(sa.delete(keys).where(keys.c.scope == scope, keys.c.key == key))
+
+    async def prune(self, before: datetime) -> int:
+        async with self._factory() as session, session.begin():
+            result = await session.execute(sa.delete(keys).where(keys.c.created_at < before))
+            return int(result.rowcount)  # type: ignore[attr-defined]

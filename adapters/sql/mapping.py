@@ -1,0 +1,46 @@
+"""Imperative mapping: the domain classes stay plain attrs classes; SQLAlchemy learns their tables here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import registry, relationship
+
+from adapters.sql import tables as t
+from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role
+from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
+from core.shared.entity import Entity
+
+mapper_registry = registry(metadata=t.metadata)
+_mapped = False
+
+
+def _entity(cls: type[Any], table: Any, **props: Any) -> None:
+    mapper_registry.map_imperatively(cls, table, properties=props, version_id_col=table.c.version)
+
+
+def start_mappers() -> None:
+    """Map every domain class once per process (idempotent)."""
+    global _mapped
+    if _mapped:
+        return
+    _mapped = True
+    _entity(Role, t.roles)
+    _entity(Account, t.accounts, roles=relationship(Role, secondary=t.account_roles, lazy="selectin",
+                                                        order_by=t.roles.c.code))  # fmt: skip
+    _entity(AuthSession, t.auth_sessions)
+    _entity(Language, t.languages)
+    mapper_registry.map_imperatively(RefreshToken, t.refresh_tokens)
+    mapper_registry.map_imperatively(OneTimeToken, t.one_time_tokens)
+    mapper_registry.map_imperatively(SettingOverride, t.setting_overrides)
+    mapper_registry.map_imperatively(AuditEntry, t.audit_log)
+    mapper_registry.map_imperatively(DeadLetter, t.dead_letters)
+
+
+def _init_events(target: Any, _context: Any) -> None:
+    """attrs' __init__ does not run on load: give loaded entities their (unmapped) event list."""
+    target.events = []
+
+
+event.listen(Entity, "load", _init_events, propagate=True)

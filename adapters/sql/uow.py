@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from adapters.sql import repositories as repos
+from adapters.sql import tables as t
+from core.shared.entity import Entity
+from core.shared.errors import Conflict
+from core.shared.events import Event
+from ports.services import OutboxRelayTrigger
+
+
+class SqlUnitOfWork:
+    """One AsyncSession, one transaction. Commit writes the outbox rows in the same transaction."""
+
+    def __init__(self, factory: async_sessionmaker[Any], trigger: OutboxRelayTrigger | None = None) -> None:
+        self._factory = factory
+        self.trigger = trigger
+
+    async def __aenter__(self) -> Self:
+        self.session = self._factory()
+        self.seen: list[Entity] = []
+        self.emitted: list[Event] = []
+        self.accounts = repos.SqlAccounts(self)
+        self.roles = repos.SqlRoles(self)
+        self.sessions = repos.SqlSessions(self)
+        self.one_time_tokens = repos.SqlOneTimeTokens(self)
+        self.setting_overrides = repos.SqlSettingOverrides(self)
+        self.languages = repos.SqlLanguages(self)
+        self.audit = repos.SqlAuditLog(self)
+        self.dead_letters = repos.SqlDeadLetters(self)
+        self.processed_events = repos.SqlProcessedEvents(self)
+        self.outbox = repos.SqlOutbox(self)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    def track(self, entity: Entity) -> None:
+        if all(entity is not e for e in self.seen):
+            self.seen.append(entity)
+
+    def emit(self, event: Event) -> None:
+        self.emitted.append(event)
+
+    async def commit(self) -> None:
+        events = [e for entity in self.seen for e in entity.events] + self.emitted
+        if events:
+            await self.session.execute(sa.insert(t.outbox), [
+                {"id": e.event_id, "name": e.name, "payload": e.payload(), "occurred_at": e.occurred_at}
+                for e in events
+            ])  # fmt: skip
+        try:
+            await self.session.commit()
+        except StaleDataError:
+            raise Conflict("someone else changed this at the same time; read it again", code="stale_write") from None
+        for entity in self.seen:
+            entity.events.clear()
+        self.emitted.clear()
+        if events and self.trigger is not None:
+            self.trigger.poke()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,268 @@
+"""Declaring routes: each endpoint names its body, query, response, status, permission and idempotency.
+
+The same declarations drive request parsing, the permission check and the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+import attrs
+import punq
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from core.accounts.use_cases.sessions import Authenticate
+from core.shared.actor import Actor, current_actor
+from core.shared.errors import DomainError, FieldError, Invalid, Unauthenticated
+from core.shared.pagination import Page, PageRequest
+from entrypoints.http.converter import structure, unstructure
+from entrypoints.http.errors import BadRequest, domain_problem
+from entrypoints.http.idempotency import idempotent
+
+T = TypeVar("T")
+Auth = Literal["required", "optional", "none"]
+Idempotency = Literal["accepted", "required", "none"]
+
+
+@attrs.frozen
+class Items(Generic[T]):
+    items: list[T]
+
+
+@attrs.frozen
+class PageOut(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+@attrs.frozen
+class Reply:
+    """A handler result with a status or headers other than the endpoint's default."""
+
+    body: Any
+    status: int
+    headers: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.define
+class Ctx:
+    request: Request
+    container: punq.Container
+    actor: Actor | None
+    body: Any = None
+    query: Any = None
+    provided: frozenset[str] = frozenset()
+
+    def use(self, cls: type[T]) -> T:
+        return self.container.resolve(cls)  # type: ignore[no-any-return]
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.request.path_params
+
+    @property
+    def me(self) -> Actor:
+        if self.actor is None or self.actor.user_id is None:
+            raise Unauthenticated("log in first")
+        return self.actor
+
+    @property
+    def client(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+
+Handler = Callable[[Ctx], Awaitable[Any]]
+
+
+@attrs.frozen
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: Any = None
+    query: Any = None
+    response: Any = None
+    status: int = 200
+    auth: Auth = "required"
+    permission: str | None = None
+    idempotency: Idempotency = "accepted"
+    errors: tuple[int, ...] = ()
+
+    @property
+    def public_path(self) -> str:
+        """The path without Starlette's convertors: /x/{id:uuid} -> /x/{id}."""
+        return "/".join(p.split(":")[0] + "}" if p.startswith("{") and ":" in p else p for p in self.path.split("/"))
+
+
+class Routes:
+    """A context's endpoints: `routes = Routes("accounts")`, then `@routes.post(...)` on handlers."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            summary = spec.pop("summary", None) or (handler.__doc__ or handler.__name__).strip().split("\n")[0]
+            self.endpoints.append(Endpoint(method, path, handler, summary, self.tag, **spec))
+            return handler
+
+        return register
+
+    def get(self, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **spec)
+
+    def post(self, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **spec)
+
+    def put(self, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **spec)
+
+    def patch(self, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **spec)
+
+    def delete(self, path: str, **spec: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **spec)
+
+
+def starlette_route(endpoint: Endpoint, container: punq.Container) -> Route:
+    async def handle(request: Request) -> Response:
+        try:
+            actor = await _authenticate(request, endpoint, container)
+            token = current_actor.set(actor)
+            try:
+                if endpoint.method == "POST" and endpoint.idempotency != "none":
+                    return await idempotent(request, endpoint.idempotency == "required", actor, container,
+                                            lambda body: _run(request, endpoint, container, actor, body))  # fmt: skip
+                return await _run(request, endpoint, container, actor, await request.body())
+            finally:
+                current_actor.reset(token)
+        except DomainError as exc:
+            return domain_problem(exc)
+
+    return Route(endpoint.path, handle, methods=[endpoint.method], name=f"{endpoint.method} {endpoint.public_path}")
+
+
+async def _authenticate(request: Request, endpoint: Endpoint, container: punq.Container) -> Actor | None:
+    header = request.headers.get("authorization")
+    actor = None
+    if header and endpoint.auth != "none":
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("use 'Authorization: Bearer <access token>'", code="invalid_token")
+        actor = await container.resolve(Authenticate)(token.strip())
+    if endpoint.auth == "required" and actor is None:
+        raise Unauthenticated("this needs an access token", code="not_authenticated")
+    if endpoint.permission is not None:
+        assert actor is not None
+        actor.require(endpoint.permission)
+    return actor
+
+
+async def _run(request: Request, endpoint: Endpoint, container: punq.Container, actor: Actor | None,
+               raw: bytes) -> Response:  # fmt: skip
+    try:
+        ctx = Ctx(request, container, actor)
+        if endpoint.body is not None:
+            data = parse_json(request, raw)
+            ctx.provided = frozenset(data) if isinstance(data, dict) else frozenset()
+            ctx.body = structure(data, endpoint.body)
+        if endpoint.query is not None:
+            ctx.query = parse_query(endpoint.query, request)
+        result = await endpoint.handler(ctx)
+    except DomainError as exc:
+        return domain_problem(exc)
+    if isinstance(result, Response):
+        return result
+    if isinstance(result, Reply):
+        return json_response(result.body, result.status, result.headers)
+    if result is None:
+        return Response(status_code=204)
+    return json_response(result, endpoint.status)
+
+
+def parse_json(request: Request, raw: bytes) -> Any:
+    content_type = request.headers.get("content-type", "")
+    if raw and not content_type.split(";")[0].strip().lower().endswith("json"):
+        raise BadRequest("send the body as application/json", code="unsupported_media_type")
+    if not raw.strip():
+        raise BadRequest("the request needs a JSON body", code="malformed_json")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("the body is not valid JSON", code="malformed_json") from None
+
+
+def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(unstructure(obj), ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def page_out(page: Page[Any], view: Callable[[Any], Any]) -> PageOut[Any]:
+    return PageOut([view(item) for item in page.items], page.next_cursor)
+
+
+def page_request(query: Any) -> PageRequest:
+    return PageRequest(limit=query.limit, cursor=query.cursor)
+
+
+def parse_query(cls: type[Any], request: Request) -> Any:
+    """Query strings to typed fields; unknown parameters are ignored, bad values are 422."""
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for field in attrs.fields(cls):
+        raw = request.query_params.get(field.name)
+        if raw is None:
+            continue
+        try:
+            values[field.name] = _coerce(raw, hints[field.name])
+        except (ValueError, TypeError) as exc:
+            errors.append(FieldError(("query", field.name), str(exc) or "invalid value"))
+    if errors:
+        raise Invalid("the query has invalid parameters", errors=errors)
+    try:
+        return cls(**values)
+    except Invalid as exc:
+        raise Invalid(exc.detail, errors=exc.errors) from None
+
+
+def _coerce(raw: str, hint: Any) -> Any:
+    options = [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) else [hint]
+    target = options[0] if options else str
+    if typing.get_origin(target) is Literal:
+        if raw not in typing.get_args(target):
+            raise ValueError(f"one of {', '.join(map(str, typing.get_args(target)))}")
+        return raw
+    if target is bool:
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError("expected true or false")
+        return raw.lower() in ("true", "1")
+    if target is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError("expected an integer") from None
+    if target is uuid.UUID:
+        return uuid.UUID(raw)
+    if target is datetime:
+        parsed = datetime.fromisoformat(raw)
+        if parsed.tzinfo is None:
+            raise ValueError("the date-time needs an offset (e.g. Z or +03:00)")
+        return parsed
+    if target is date:
+        return date.fromisoformat(raw)
+    return raw
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
