@@ -1,0 +1,90 @@
+"""Finding the real servers integration tests talk to.
+
+Order: the URL in the environment (TEST_DATABASE_URL, TEST_REDIS_URL); testcontainers when a Docker daemon
+answers; a throwaway server started from binaries on PATH (initdb/pg_ctl, redis-server); otherwise the test
+fails naming the variable to set. Never a silent skip.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from functools import cache
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=2).ping()
+        return True
+    except Exception:
+        return False
+
+
+def _wait_for_port(port: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port}")
+
+
+@cache
+def postgres_server_url() -> str:
+    """A PostgreSQL URL of a database the tests may create other databases from."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        return url
+    if _docker_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        container = PostgresContainer("postgres:15-alpine", driver=None).start()
+        atexit.register(container.stop)
+        return container.get_connection_url()
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if initdb and pg_ctl and os.geteuid() != 0:
+        data = tempfile.mkdtemp(prefix="carsi-pg-")
+        port = _free_port()
+        subprocess.run([initdb, "-D", data, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
+        subprocess.run([pg_ctl, "-D", data, "-o", f"-p {port} -k {data}", "-l", f"{data}/log", "-w", "start"],
+                       check=True, capture_output=True)  # fmt: skip
+        atexit.register(lambda: subprocess.run([pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True))
+        return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    pytest.fail("no PostgreSQL for the tests: set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres),"
+                " run a Docker daemon, or put initdb and pg_ctl on PATH", pytrace=False)  # fmt: skip
+
+
+@cache
+def redis_server_url() -> str:
+    if url := os.environ.get("TEST_REDIS_URL"):
+        return url
+    if _docker_answers():
+        from testcontainers.redis import RedisContainer
+
+        container = RedisContainer("redis:7-alpine").start()
+        atexit.register(container.stop)
+        return f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
+    if binary := shutil.which("redis-server"):
+        port = _free_port()
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                                stdout=subprocess.DEVNULL)  # fmt: skip
+        atexit.register(proc.terminate)
+        _wait_for_port(port)
+        return f"redis://127.0.0.1:{port}/0"
+    pytest.fail("no Redis for the tests: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0), run a Docker daemon,"
+                " or put redis-server on PATH", pytrace=False)  # fmt: skip
