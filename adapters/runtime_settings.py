@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from core.shared.settings import REGISTRY, SettingKey
 from ports.services import Cache
 from ports.uow import UnitOfWork
 
-T = TypeVar("T")
+V = TypeVar("V", int, bool, str, Decimal)
 CACHE_KEY = "runtime-settings:v1"
 
 
@@ -26,13 +27,13 @@ class CachedRuntimeSettings:
         await self._cache.set(CACHE_KEY, values, self._ttl)
         return values
 
-    async def get(self, key: SettingKey[T]) -> T:  # type: ignore[type-var]
+    async def get(self, key: SettingKey[V]) -> V:
         raw = (await self.overrides()).get(key.key)
         if raw is None:
             return key.default
         try:
             return key.parse(raw)
-        except Exception:  # an override a newer declaration no longer accepts: fall back, never crash
+        except Exception:  # noqa: BLE001  (an override a newer declaration no longer accepts: fall back, never crash)
             return key.default
 
     async def invalidate(self) -> None:

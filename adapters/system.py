@@ -28,11 +28,13 @@ class Argon2Hasher:
     """argon2id; costs default to argon2-cffi's RFC 9106 low-memory profile."""
 
     def __init__(self, time_cost: int | None = None, memory_cost: int | None = None) -> None:
-        params = {}
+        params: dict[str, Any] = {}
         if time_cost:
             params["time_cost"] = time_cost
         if memory_cost:
             params["memory_cost"] = memory_cost
+            # argon2 needs at least 8 KiB per lane: a tiny (test) memory cost runs on fewer lanes
+            params["parallelism"] = max(1, min(argon2.DEFAULT_PARALLELISM, memory_cost // 8))
         self._hasher = argon2.PasswordHasher(**params)
 
     def hash(self, password: str) -> str:

@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from core.shared.events import StoredEvent
 from core.platform.model import AuditEntry, DeadLetter, Language
+from core.shared.events import StoredEvent
 from core.shared.pagination import Page, PageRequest
 
 

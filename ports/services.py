@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 import attrs
@@ -12,7 +13,8 @@ from core.platform.model import Language
 from core.shared.mail import Mail
 from core.shared.settings import SettingKey
 
-T = TypeVar("T")
+# the value types a runtime setting can have (SettingKey's own constraint)
+V = TypeVar("V", int, bool, str, Decimal)
 
 
 class Clock(Protocol):
@@ -87,7 +89,7 @@ class OutboxRelayTrigger(Protocol):
 
 
 class RuntimeSettings(Protocol):
-    async def get(self, key: SettingKey[T]) -> T: ...
+    async def get(self, key: SettingKey[V]) -> V: ...
     async def overrides(self) -> dict[str, Any]: ...
     async def invalidate(self) -> None: ...
 

@@ -129,8 +129,8 @@ class MemoryRoles(_Repo):
 class MemorySessions(_Repo):
     table, entity_name = "sessions", "session"
 
-    async def get(self, session_id: uuid.UUID) -> AuthSession | None:  # type: ignore[override]
-        return self._load(session_id)  # type: ignore[no-any-return]
+    async def get(self, session_id: uuid.UUID) -> AuthSession | None:
+        return self._load(session_id)
 
     async def live_for(self, account_id: uuid.UUID, now: datetime) -> list[AuthSession]:
         return [s for s in self._all() if s.account_id == account_id and s.is_live(now)]
@@ -163,7 +163,7 @@ class MemoryOneTimeTokens(_Repo):
         return self.uow.claim(self, token_id, at)
 
     async def count_attempt(self, token_id: uuid.UUID) -> int:
-        token = self._load(token_id)
+        token = await self.get(token_id)
         token.attempts += 1
         return int(token.attempts)
 

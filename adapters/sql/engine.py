@@ -68,9 +68,18 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 def _hide_soft_deleted(state: Any) -> None:
     """Soft-deleted rows are invisible unless a query asks with `execution_options(include_deleted=True)`."""
     if state.is_select and not state.is_column_load and not state.execution_options.get("include_deleted"):
-        state.statement = state.statement.options(
-            with_loader_criteria(Entity, lambda cls: cls.is_deleted.is_(False), include_aliases=True)
-        )
+        state.statement = state.statement.options(*_soft_delete_criteria())
+
+
+def _soft_delete_criteria() -> list[Any]:
+    """`is_deleted IS false` for every mapped entity class (the attrs base itself is not mapped)."""
+    found, todo = [], list(Entity.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if sa.inspect(cls, raiseerr=False) is not None:
+            found.append(with_loader_criteria(cls, cls.is_deleted.is_(False), include_aliases=True))  # type: ignore[attr-defined]
+    return found
 
 
 @event.listens_for(Session, "before_flush")

@@ -25,7 +25,7 @@ class SqlIdempotencyStore:
             insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
             stmt = insert(keys).values(scope=scope, key=key, request_hash=request_hash, state="in_progress",
                                        created_at=now).on_conflict_do_nothing()  # fmt: skip
-            if (await session.execute(stmt)).rowcount == 1:  # type: ignore[attr-defined]
+            if (await session.execute(stmt)).rowcount == 1:
                 return None
             row = (await session.execute(sa.select(keys).where(keys.c.scope == scope, keys.c.key == key))).one()
             if row.state == "in_progress" and row.created_at < now - STALE_AFTER:
@@ -34,7 +34,7 @@ class SqlIdempotencyStore:
                     .where(keys.c.scope == scope, keys.c.key == key, keys.c.created_at == row.created_at)
                     .values(request_hash=request_hash, created_at=now)
                 )
-                if taken.rowcount == 1:  # type: ignore[attr-defined]
+                if taken.rowcount == 1:
                     return None
             response = StoredResponse(row.status, row.headers or {}, row.body) if row.state == "done" else None
             return IdempotencyRecord(row.request_hash, response)
@@ -53,4 +53,4 @@ class SqlIdempotencyStore:
     async def prune(self, before: datetime) -> int:
         async with self._factory() as session, session.begin():
             result = await session.execute(sa.delete(keys).where(keys.c.created_at < before))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return int(result.rowcount)

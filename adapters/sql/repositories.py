@@ -117,7 +117,7 @@ class SqlRoles(_Repo):
 class SqlSessions(_Repo):
     model = AuthSession
 
-    async def get(self, session_id: uuid.UUID) -> AuthSession | None:  # type: ignore[override]
+    async def get(self, session_id: uuid.UUID) -> AuthSession | None:
         return await self.session.get(AuthSession, session_id)
 
     async def live_for(self, account_id: uuid.UUID, now: datetime) -> list[AuthSession]:

@@ -42,6 +42,8 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            # Detach first: what was read stays readable after the unit of work (rollback would expire it).
+            self.session.expunge_all()
             await self.session.rollback()
         finally:
             await self.session.close()

@@ -35,11 +35,13 @@ class ListSettings:
 
     async def __call__(self) -> list[SettingView]:
         overrides = await self.settings.overrides()
-        return [
-            SettingView(key, s.type_name, s.dump(s.default), overrides.get(key, s.dump(s.default)), s.help,
-                        key not in overrides)  # fmt: skip
-            for key, s in sorted(REGISTRY.items())
-        ]
+        views: list[SettingView] = []
+        for key, s in sorted(REGISTRY.items()):
+            default = s.dump(s.default)
+            views.append(
+                SettingView(key, s.type_name, default, overrides.get(key, default), s.help, key not in overrides)
+            )
+        return views
 
 
 @attrs.frozen

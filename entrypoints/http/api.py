@@ -266,3 +266,11 @@ def _coerce(raw: str, hint: Any) -> Any:
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
+
+
+@attrs.frozen
+class PageQuery:
+    """`?limit=` (1..100, default 20) and `?cursor=` (opaque, from the previous page)."""
+
+    limit: int = 20
+    cursor: str | None = None

@@ -109,7 +109,8 @@ class SetAccountRoles:
                 try:
                     roles.append(await self.uow.roles.get(role_id))
                 except NotFound:
-                    raise Invalid("unknown role", errors=[FieldError(("body", "role_ids", i), "unknown role")]) from None
+                    error = FieldError(("body", "role_ids", i), "unknown role")
+                    raise Invalid("unknown role", errors=[error]) from None
             granted = {p for r in roles for p in r.permissions} - {p for r in account.roles for p in r.permissions}
             if not all(cmd.actor.can(p) for p in granted):
                 raise Conflict("you cannot grant permissions you do not hold", code="cannot_escalate")

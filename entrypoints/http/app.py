@@ -1,0 +1,117 @@
+"""The Starlette application: routes from every context, middleware, one error table, docs and health."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import punq
+import sqlalchemy as sa
+import swagger_ui
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bootstrap import Settings, bootstrap, shutdown
+from entrypoints.http.api import Endpoint, Routes, starlette_route
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.middleware import BodyLimit, RequestContext
+from entrypoints.http.openapi import document
+from entrypoints.http.routes import accounts, platform, staff
+from entrypoints.observability import Metrics
+
+log = logging.getLogger("carsi.http")
+CONTEXTS: list[Routes] = [accounts.routes, accounts.me_routes, staff.routes, platform.routes]
+SWAGGER_STATIC = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Çarşı API</title>
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
+<body><div id="docs"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#docs", deepLinking: true, persistAuthorization: true});</script>
+</body></html>"""
+
+
+def endpoints() -> list[Endpoint]:
+    return [ep for routes in CONTEXTS for ep in routes.endpoints]
+
+
+def create_app(container: punq.Container | None = None) -> Starlette:
+    """The app over `container` (built from the environment when not given); it closes what it built."""
+    owned = container is None
+    c = container or bootstrap()
+    settings: Settings = c.resolve(Settings)
+    metrics = Metrics()
+    openapi = document(endpoints(), title="Çarşı", version="1")
+
+    async def openapi_json(_request: Request) -> Response:
+        return JSONResponse(openapi)
+
+    async def docs(_request: Request) -> Response:
+        return HTMLResponse(DOCS_PAGE)
+
+    async def live(_request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_request: Request) -> Response:
+        checks = await readiness(c)
+        failed = [name for name, ok in checks.items() if not ok]
+        body = {"status": "unavailable" if failed else "ok", "checks": {k: "ok" if v else "failed" for k, v in checks.items()}}
+        if failed:
+            body["detail"] = f"not answering: {', '.join(failed)}"
+        return JSONResponse(body, status_code=503 if failed else 200)
+
+    async def prometheus(_request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    routes: list[Any] = [starlette_route(ep, c) for ep in endpoints()]
+    routes += [
+        Route("/openapi.json", openapi_json, include_in_schema=False),
+        Route("/docs", docs, include_in_schema=False),
+        Mount("/docs/static", StaticFiles(directory=SWAGGER_STATIC), name="docs-static"),
+        Route("/health/live", live),
+        Route("/health/ready", ready),
+        Route("/metrics", prometheus),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owned:
+            await shutdown(c)
+
+    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan,
+                    middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)])  # fmt: skip
+    app.state.container = c
+    app.add_middleware(RequestContext, metrics=metrics, router=app.router)
+    return app
+
+
+async def readiness(c: punq.Container) -> dict[str, bool]:
+    """Does each backing service answer? The database always; Redis when configured."""
+    checks: dict[str, bool] = {}
+    settings: Settings = c.resolve(Settings)
+    if not settings.is_memory:
+        try:
+            async with c.resolve("engine").connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            checks["database"] = True
+        except Exception as exc:  # noqa: BLE001  (any failure means not ready)
+            log.warning("readiness: database does not answer: %r", exc)
+            checks["database"] = False
+    else:
+        checks["database"] = True
+    if settings.redis_url:
+        try:
+            checks["redis"] = bool(await c.resolve("redis").ping())
+        except Exception as exc:  # noqa: BLE001
+            log.warning("readiness: redis does not answer: %r", exc)
+            checks["redis"] = False
+    return checks
