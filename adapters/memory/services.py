@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,18 +11,21 @@ from core.shared.mail import Mail
 
 
 class MemoryCache:
+    """Values stored as JSON, as the Redis cache stores them: a read is a copy, and what Redis would not
+    keep (a tuple, a Decimal) comes back as it would from Redis."""
+
     def __init__(self) -> None:
-        self._data: dict[str, tuple[Any, float | None]] = {}
+        self._data: dict[str, tuple[str, float | None]] = {}
 
     async def get(self, key: str) -> Any | None:
-        value, expires = self._data.get(key, (None, None))
+        raw, expires = self._data.get(key, (None, None))
         if expires is not None and expires <= time.monotonic():
             self._data.pop(key, None)
             return None
-        return value
+        return None if raw is None else json.loads(raw)
 
     async def set(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
-        self._data[key] = (value, time.monotonic() + ttl_seconds if ttl_seconds else None)
+        self._data[key] = (json.dumps(value, default=str), time.monotonic() + ttl_seconds if ttl_seconds else None)
 
     async def delete(self, *keys: str) -> None:
         for key in keys:

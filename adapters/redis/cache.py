@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from redis.asyncio import Redis
@@ -19,7 +20,7 @@ class RedisCache:
         return None if raw is None else json.loads(raw)
 
     async def set(self, key: str, value: Any, ttl_seconds: int | None = None) -> None:
-        await self._redis.set(self._prefix + key, json.dumps(value, default=str), ex=ttl_seconds)
+        await self._redis.set(self._prefix + key, json.dumps(value, default=str), ex=ttl_seconds or None)
 
     async def delete(self, *keys: str) -> None:
         if keys:
@@ -27,7 +28,8 @@ class RedisCache:
 
     async def delete_prefix(self, prefix: str) -> None:
         batch: list[Any] = []
-        async for key in self._redis.scan_iter(match=f"{self._prefix}{prefix}*", count=500):
+        pattern = re.sub(r"([\\*?\[\]])", r"\\\1", self._prefix + prefix) + "*"  # the prefix matched literally
+        async for key in self._redis.scan_iter(match=pattern, count=500):
             batch.append(key)
             if len(batch) >= 500:
                 await self._redis.delete(*batch)

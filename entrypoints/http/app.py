@@ -115,3 +115,13 @@ async def readiness(c: punq.Container) -> dict[str, bool]:
             log.warning("readiness: redis does not answer: %r", exc)
             checks["redis"] = False
     return checks
+
+
+def app_from_env() -> Starlette:
+    """The uvicorn factory (`carsi serve`): logging and Sentry set up from the environment first."""
+    from entrypoints.observability import configure_logging, init_sentry
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level, settings.log_format)
+    init_sentry(settings.sentry_dsn, settings.sentry_environment)
+    return create_app(bootstrap(settings))
