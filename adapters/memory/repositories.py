@@ -236,10 +236,13 @@ class MemoryProcessedEvents(_Repo):
 
 class MemoryOutbox:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
         self.store = uow.store
 
     async def pending(self, limit: int) -> list[StoredEvent]:
-        return [e for e in self.store.outbox if e.id not in self.store.dispatched][:limit]
+        done = self.store.dispatched | self.uow.dispatched
+        waiting = [e for e in self.store.outbox if e.id not in done]
+        return sorted(waiting, key=lambda e: (e.occurred_at, str(e.id)))[:limit]
 
     async def mark_dispatched(self, ids: Iterable[uuid.UUID], at: datetime) -> None:
-        self.store.dispatched.update(ids)
+        self.uow.dispatched.update(ids)  # written on commit, like the SQL adapter's UPDATE

@@ -12,8 +12,9 @@ import attrs
 
 @attrs.define
 class MemoryStore:
-    """Tables of committed objects keyed by id. A unit of work reads copies and writes back on commit,
-    so leaving without commit really rolls back — the same contract as the SQL adapter."""
+    """Tables of committed rows keyed by id, each row a dict of field values (never a live object, which the
+    SQL mappers may have instrumented). A unit of work reads copies and writes back on commit, so leaving
+    without commit really rolls back — the same contract as the SQL adapter."""
 
     tables: dict[str, dict[Any, Any]] = attrs.field(factory=lambda: defaultdict(dict))
     outbox: list[Any] = attrs.field(factory=list)

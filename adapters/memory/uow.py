@@ -9,6 +9,7 @@ from adapters.memory import repositories as repos
 from adapters.memory.store import MemoryStore
 from core.shared.actor import current_actor
 from core.shared.entity import Entity
+from core.shared.errors import Conflict
 from core.shared.events import Event, StoredEvent
 from core.shared.time import utcnow
 from ports.services import OutboxRelayTrigger
@@ -45,6 +46,7 @@ class MemoryUnitOfWork:
         self.claims: list[tuple[str, Any]] = []
         self.seen: list[Entity] = []
         self.emitted: list[Event] = []
+        self.dispatched: set[uuid.UUID] = set()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -62,43 +64,58 @@ class MemoryUnitOfWork:
         """'UPDATE ... SET used_at WHERE used_at IS NULL': applied to the store at once (as a row lock would
         hold it), undone on rollback."""
         committed = self.store.tables[repo.table].get(key)
-        if committed is None or committed.used_at is not None:
+        if committed is None or committed["used_at"] is not None:
             return False
-        committed.used_at = at
+        committed["used_at"] = at
         self.claims.append((repo.table, key))
         mine = self.identity.get((repo.table, key))
         if mine is not None:
             mine.used_at = at
-            self.snapshots[(repo.table, key)] = repos._state(mine)
+            self.snapshots[(repo.table, key)]["used_at"] = at
         return True
 
     def _repo(self, table: str) -> repos._Repo:
         return next(r for r in vars(self).values() if isinstance(r, repos._Repo) and r.table == table)
 
     async def commit(self) -> None:
+        """Write what changed, refusing (409 stale_write) when another unit of work committed a newer version
+        of an entity this one changed; nothing is written then. The unit of work stays usable afterwards."""
         now, actor = utcnow(), current_actor.get()
+        changed: list[tuple[str, Any, Any, bool]] = []
+        for (table, key), row in self.identity.items():
+            repo = self._repo(table)
+            is_new = (table, key) in self.new
+            if is_new or repos._state(repo.dump(row)) != self.snapshots.get((table, key)):
+                changed.append((table, key, row, is_new))
+        for table, key, row, is_new in changed:
+            committed = self.store.tables[table].get(key)
+            if isinstance(row, Entity) and not is_new and committed is not None and committed["version"] != row.version:
+                raise Conflict("someone else changed this at the same time; read it again", code="stale_write")
         events: list[Event] = []
         for entity in self.seen:
             events.extend(entity.events)
             entity.events.clear()
         events.extend(self.emitted)
-        for (table, key), row in self.identity.items():
+        for table, key, row, is_new in changed:
             repo = self._repo(table)
-            is_new = (table, key) in self.new
-            if not is_new and repos._state(repo.dump(row)) == self.snapshots.get((table, key)):
-                continue
             if isinstance(row, Entity):
                 row.stamp(actor.user_id if actor else None, now, created=is_new)
+                row.version = 1 if is_new else row.version + 1
             self.store.write(table, key, repo.dump(row))
+            self.snapshots[(table, key)] = repos._state(repo.dump(row))
         for table, key in self.removed:
             self.store.tables[table].pop(key, None)
         self.store.outbox.extend(StoredEvent(e.event_id, e.name, e.payload(), e.occurred_at) for e in events)
+        self.store.dispatched.update(self.dispatched)
+        self.new.clear()
+        self.removed.clear()
         self.claims.clear()
-        self._reset()
+        self.emitted.clear()
+        self.dispatched.clear()
         if events and self.trigger is not None:
             self.trigger.poke()
 
     async def rollback(self) -> None:
         for table, key in self.claims:
-            self.store.tables[table][key].used_at = None
+            self.store.tables[table][key]["used_at"] = None
         self._reset()

@@ -48,13 +48,15 @@ def check_currency(currency: str) -> str:
 
 @attrs.frozen(order=False)
 class Money:
-    amount: Decimal
+    amount: Decimal = attrs.field(validator=attrs.validators.instance_of(Decimal))
     currency: str
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
-        """Money from an exact amount, refusing more digits than the currency has."""
+        """Money from an exact amount, refusing more digits than the currency has (and floats outright)."""
         check_currency(currency)
+        if isinstance(amount, float | bool) or not isinstance(amount, str | int | Decimal):
+            raise Invalid.field("amount", "must be a decimal string, an integer or a Decimal, never a float")
         try:
             value = Decimal(amount) if not isinstance(amount, Decimal) else amount
         except InvalidOperation:

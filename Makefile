@@ -1,0 +1,88 @@
+# Çarşı developer tasks. Everything runs from the repository root through `.venv/` (made by uv from uv.lock).
+#
+#   make run      fresh clone -> environment, migrations, demo data, API on HOST:PORT (127.0.0.1:8000)
+#   make test     the whole suite in parallel (pytest-xdist); PostgreSQL/Redis are found by tests/services.py
+#   make lint     ruff (lint + format check), mypy, import-linter
+#   make worker / migrate / demo / serve / bench / format / clean
+#
+# Configuration comes from the environment and `.env` (see README); nothing here sets DATABASE_URL & co.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION ?= 0.13.9
+TOOLS      := $(CURDIR)/.tools
+VENV       := $(CURDIR)/.venv
+BIN        := $(VENV)/bin
+CARSI      := $(BIN)/carsi
+# xdist workers: `auto` is one per CPU (measured: as fast as any fixed count on a 2-CPU box, see .ci/run).
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+
+# uv: the one on PATH, else one installed under .tools/ (pip --target, or Astral's installer as a last resort).
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+
+.PHONY: help install run serve migrate demo worker test lint format bench clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
+
+$(TOOLS)/bin/uv:
+	@echo "uv not found on PATH: installing uv $(UV_VERSION) into .tools/"
+	@mkdir -p $(TOOLS)/bin
+	@if python3 -m pip --version >/dev/null 2>&1; then \
+	    python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS)/uv-pkg "uv==$(UV_VERSION)" \
+	    && ln -sf $(TOOLS)/uv-pkg/bin/uv $(TOOLS)/bin/uv; \
+	else \
+	    curl -LsSf https://astral.sh/uv/$(UV_VERSION)/install.sh \
+	    | env UV_INSTALL_DIR=$(TOOLS)/bin UV_NO_MODIFY_PATH=1 sh; \
+	fi
+	@$(TOOLS)/bin/uv --version
+
+# The environment, re-synced whenever the lock or the project metadata change.
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(CARSI) migrate
+	$(CARSI) demo load
+	$(CARSI) serve
+
+serve: install
+	$(CARSI) serve
+
+migrate: install
+	$(CARSI) migrate
+
+demo: install
+	$(CARSI) demo load
+
+worker: install
+	$(CARSI) worker
+
+test: install
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# Rewrite what ruff can fix by itself (imports, upgrades, formatting).
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	@if [ -d bench ]; then \
+	    $(BIN)/python -m pytest bench $(PYTEST_ARGS); \
+	else \
+	    echo "no benchmarks: there is no bench/ folder"; \
+	fi
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .hypothesis
