@@ -6,10 +6,11 @@ from typing import Any
 
 from core.accounts.events import MessageRequested
 from core.accounts.handlers import DeliverMessage
-from core.platform.outbox import RelayOutbox
+from core.platform.outbox import PruneOutbox, RelayOutbox
 
 JOBS: dict[str, type[Any]] = {
     "relay_outbox": RelayOutbox,
+    "prune_outbox": PruneOutbox,
 }
 """Job name -> use case called with the job's payload dict."""
 

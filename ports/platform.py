@@ -61,6 +61,10 @@ class Outbox(Protocol):
 
     async def mark_dispatched(self, ids: list[uuid.UUID], at: datetime) -> None: ...
 
+    async def prune(self, before: datetime) -> int:
+        """Delete events dispatched before `before` (their payloads may carry one-time secrets); the count."""
+        ...
+
 
 @attrs.frozen
 class StoredResponse:

@@ -23,17 +23,25 @@ if TYPE_CHECKING:
 
 
 class _Repo:
+    """Rows are stored as plain field dicts and rebuilt through the class's constructor, so the memory
+    adapters work the same whether or not the SQL mappers have instrumented the domain classes."""
+
     table = ""
     entity_name = "resource"
+    model: type[Any] | None = None
 
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
         self.store = uow.store
 
     def _load(self, key: Any, *, include_deleted: bool = False) -> Any | None:
-        seen = self.uow.identity.get((self.table, key))
-        row = seen if seen is not None else self.store.read(self.table, key)
-        if row is None or (getattr(row, "is_deleted", False) and not include_deleted):
+        row = self.uow.identity.get((self.table, key))
+        if row is None:
+            data = self.store.read(self.table, key)
+            if data is None:
+                return None
+            row = self.restore(data)
+        if getattr(row, "is_deleted", False) and not include_deleted:
             return None
         return self._keep(key, row)
 
@@ -46,8 +54,21 @@ class _Repo:
         return self.uow.identity[(self.table, key)]
 
     def dump(self, row: Any) -> Any:
-        """The row as the store keeps it."""
-        return row
+        """The row as the store keeps it: its fields (not its events), or the value itself."""
+        if not attrs.has(type(row)):
+            return row
+        return {f.name: getattr(row, f.name) for f in attrs.fields(type(row)) if f.name != "events"}
+
+    def restore(self, data: Any) -> Any:
+        """A fresh object from what `dump` stored (the store hands out copies)."""
+        if self.model is None:
+            return data
+        fields = attrs.fields(self.model)
+        obj = self.model(**{f.name: data[f.name] for f in fields if f.init and f.name in data})
+        for f in fields:
+            if not f.init and f.name in data:
+                setattr(obj, f.name, data[f.name])
+        return obj
 
     def _all(self, include_deleted: bool = False) -> list[Any]:
         keys = set(self.store.tables[self.table]) | {k for (t, k) in self.uow.identity if t == self.table}
@@ -65,11 +86,11 @@ class _Repo:
         return row
 
 
-def _state(row: Any) -> Any:
-    if not attrs.has(type(row)):
-        return row
-    return {f.name: copy.deepcopy(getattr(row, f.name)) for f in attrs.fields(type(row))
-            if f.name not in ("events", "updated_at", "updated_by")}  # fmt: skip
+def _state(dumped: Any) -> Any:
+    """What counts as a change: every stored field but the update stamps."""
+    if not isinstance(dumped, dict):
+        return dumped
+    return {k: copy.deepcopy(v) for k, v in dumped.items() if k not in ("updated_at", "updated_by")}
 
 
 def _page(rows: list[Any], page: PageRequest, key: Callable[[Any], tuple[Any, ...]]) -> Page[Any]:
@@ -90,21 +111,16 @@ def _created(r: Any) -> tuple[Any, ...]:
 class MemoryAccounts(_Repo):
     """Keeps role ids, not role copies, so a role's change shows in every account holding it."""
 
-    table, entity_name = "accounts", "account"
-
-    def _load(self, key: Any, *, include_deleted: bool = False) -> Any | None:
-        if (self.table, key) in self.uow.identity:
-            return super()._load(key, include_deleted=include_deleted)
-        row = self.store.read(self.table, key)
-        if row is None or (row.is_deleted and not include_deleted):
-            return None
-        row.roles = [r for r in (self.uow.roles._load(role_id) for role_id in row.roles) if r is not None]
-        return self._keep(key, row)
+    table, entity_name, model = "accounts", "account", Account
 
     def dump(self, row: Any) -> Any:
-        stored = copy.copy(row)
-        stored.roles = [r.id for r in row.roles]
+        stored = super().dump(row)
+        stored["roles"] = [r.id for r in row.roles]
         return stored
+
+    def restore(self, data: Any) -> Any:
+        roles = (self.uow.roles._load(role_id) for role_id in data["roles"])
+        return super().restore({**data, "roles": [r for r in roles if r is not None]})
 
     async def by_email(self, email: str) -> Account | None:
         return next((a for a in self._all() if a.email == email), None)
@@ -117,7 +133,7 @@ class MemoryAccounts(_Repo):
 
 
 class MemoryRoles(_Repo):
-    table, entity_name = "roles", "role"
+    table, entity_name, model = "roles", "role", Role
 
     async def by_code(self, code: str) -> Role | None:
         return next((r for r in self._all() if r.code == code), None)
@@ -127,7 +143,7 @@ class MemoryRoles(_Repo):
 
 
 class MemorySessions(_Repo):
-    table, entity_name = "sessions", "session"
+    table, entity_name, model = "sessions", "session", AuthSession
 
     async def get(self, session_id: uuid.UUID) -> AuthSession | None:
         return self._load(session_id)
@@ -146,11 +162,11 @@ class MemorySessions(_Repo):
 
 
 class MemoryRefreshTokens(_Repo):
-    table = "refresh_tokens"
+    table, model = "refresh_tokens", RefreshToken
 
 
 class MemoryOneTimeTokens(_Repo):
-    table = "one_time_tokens"
+    table, model = "one_time_tokens", OneTimeToken
 
     async def find(self, purpose: TokenPurpose, token_hash: str) -> OneTimeToken | None:
         return next((t for t in self._all() if t.purpose == purpose and t.token_hash == token_hash), None)
@@ -169,7 +185,7 @@ class MemoryOneTimeTokens(_Repo):
 
 
 class MemorySettingOverrides(_Repo):
-    table = "setting_overrides"
+    table, model = "setting_overrides", SettingOverride
 
     async def all(self) -> dict[str, Any]:
         return {o.key: o.value for o in self._all()}
@@ -188,7 +204,7 @@ class MemorySettingOverrides(_Repo):
 
 
 class MemoryLanguages(_Repo):
-    table = "languages"
+    table, model = "languages", Language
 
     async def by_code(self, iso639_1: str) -> Language | None:
         return next((lang for lang in self._all() if lang.iso639_1 == iso639_1), None)
@@ -199,7 +215,7 @@ class MemoryLanguages(_Repo):
 
 
 class MemoryAuditLog(_Repo):
-    table = "audit_log"
+    table, model = "audit_log", AuditEntry
 
     async def list(self, query: AuditQuery, page: PageRequest) -> Page[AuditEntry]:
         rows = [e for e in self._all() if _matches(e, query)]
@@ -217,7 +233,7 @@ def _matches(e: AuditEntry, q: AuditQuery) -> bool:
 
 
 class MemoryDeadLetters(_Repo):
-    table, entity_name = "dead_letters", "dead letter"
+    table, entity_name, model = "dead_letters", "dead letter", DeadLetter
 
     async def list(self, page: PageRequest) -> Page[DeadLetter]:
         return _page(self._all(), page, lambda d: (d.failed_at.isoformat(), str(d.id)))
@@ -240,9 +256,14 @@ class MemoryOutbox:
         self.store = uow.store
 
     async def pending(self, limit: int) -> list[StoredEvent]:
-        done = self.store.dispatched | self.uow.dispatched
+        done = self.store.dispatched.keys() | {i for i, _ in self.uow.dispatched}
         waiting = [e for e in self.store.outbox if e.id not in done]
         return sorted(waiting, key=lambda e: (e.occurred_at, str(e.id)))[:limit]
 
     async def mark_dispatched(self, ids: Iterable[uuid.UUID], at: datetime) -> None:
-        self.uow.dispatched.update(ids)  # written on commit, like the SQL adapter's UPDATE
+        self.uow.dispatched.update((i, at) for i in ids)  # written on commit, like the SQL adapter's UPDATE
+
+    async def prune(self, before: datetime) -> int:
+        doomed = {i for i, at in self.store.dispatched.items() if at < before}
+        self.uow.pruned |= doomed
+        return len(doomed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from datetime import datetime
 from collections import defaultdict
 from typing import Any
 
@@ -18,7 +19,7 @@ class MemoryStore:
 
     tables: dict[str, dict[Any, Any]] = attrs.field(factory=lambda: defaultdict(dict))
     outbox: list[Any] = attrs.field(factory=list)
-    dispatched: set[uuid.UUID] = attrs.field(factory=set)
+    dispatched: dict[uuid.UUID, datetime] = attrs.field(factory=dict)
 
     def read(self, table: str, key: Any) -> Any | None:
         row = self.tables[table].get(key)

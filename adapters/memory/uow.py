@@ -46,7 +46,8 @@ class MemoryUnitOfWork:
         self.claims: list[tuple[str, Any]] = []
         self.seen: list[Entity] = []
         self.emitted: list[Event] = []
-        self.dispatched: set[uuid.UUID] = set()
+        self.dispatched: set[tuple[uuid.UUID, datetime]] = set()
+        self.pruned: set[uuid.UUID] = set()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -107,11 +108,16 @@ class MemoryUnitOfWork:
             self.store.tables[table].pop(key, None)
         self.store.outbox.extend(StoredEvent(e.event_id, e.name, e.payload(), e.occurred_at) for e in events)
         self.store.dispatched.update(self.dispatched)
+        if self.pruned:
+            self.store.outbox = [e for e in self.store.outbox if e.id not in self.pruned]
+            for event_id in self.pruned:
+                self.store.dispatched.pop(event_id, None)
         self.new.clear()
         self.removed.clear()
         self.claims.clear()
         self.emitted.clear()
         self.dispatched.clear()
+        self.pruned.clear()
         if events and self.trigger is not None:
             self.trigger.poke()
 

@@ -246,3 +246,8 @@ class SqlOutbox(_Repo):
     async def mark_dispatched(self, ids: list[uuid.UUID], at: datetime) -> None:
         if ids:
             await self.session.execute(sa.update(t.outbox).where(t.outbox.c.id.in_(ids)).values(dispatched_at=at))
+
+    async def prune(self, before: datetime) -> int:
+        c = t.outbox.c
+        result = await self.session.execute(sa.delete(t.outbox).where(c.dispatched_at.is_not(None), c.dispatched_at < before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.platform.settings import OUTBOX_RETENTION_HOURS
+
 if TYPE_CHECKING:
-    from ports.services import Clock, TaskQueue
+    from ports.services import Clock, RuntimeSettings, TaskQueue
     from ports.uow import UnitOfWork
 
 DISPATCH_JOB = "dispatch_event"
@@ -40,3 +43,19 @@ class RelayOutbox:
             relayed += len(messages)
             if len(messages) < batch:
                 return relayed
+
+
+@attrs.define
+class PruneOutbox:
+    """Delete relayed events past their retention: their payloads may carry one-time secrets."""
+
+    uow: UnitOfWork
+    clock: Clock
+    settings: RuntimeSettings
+
+    async def __call__(self, payload: dict[str, Any] | None = None) -> int:
+        hours = await self.settings.get(OUTBOX_RETENTION_HOURS)
+        async with self.uow:
+            pruned = await self.uow.outbox.prune(self.clock.now() - timedelta(hours=hours))
+            await self.uow.commit()
+        return pruned

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +28,7 @@ from entrypoints.http.middleware import BodyLimit, RequestContext
 from entrypoints.http.openapi import document
 from entrypoints.http.routes import accounts, platform, staff
 from entrypoints.observability import Metrics
+from ports.services import TaskQueue
 
 log = logging.getLogger("carsi.http")
 CONTEXTS: list[Routes] = [accounts.routes, accounts.me_routes, staff.routes, platform.routes]
@@ -83,7 +86,10 @@ def create_app(container: punq.Container | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        chores = None if settings.redis_url else asyncio.create_task(periodic_jobs(c))
         yield
+        if chores is not None:
+            chores.cancel()
         if owned:
             await shutdown(c)
 
@@ -92,6 +98,19 @@ def create_app(container: punq.Container | None = None) -> Starlette:
     app.state.container = c
     app.add_middleware(RequestContext, metrics=metrics, router=app.router)
     return app
+
+
+async def periodic_jobs(c: punq.Container, relay_every: float = 30.0, prune_every: float = 3600.0) -> None:
+    """Without a worker (no REDIS_URL) the API process runs the periodic chores itself: a safety-net outbox
+    relay (events are relayed right after each commit anyway) and pruning of relayed events."""
+    queue: TaskQueue = c.resolve(TaskQueue)
+    last_prune = -prune_every
+    while True:
+        await queue.enqueue("relay_outbox", {})
+        if time.monotonic() - last_prune >= prune_every:
+            last_prune = time.monotonic()
+            await queue.enqueue("prune_outbox", {})
+        await asyncio.sleep(relay_every)
 
 
 async def readiness(c: punq.Container) -> dict[str, bool]:

@@ -91,7 +91,19 @@ class DeadLetterOut:
 
 
 def dead_letter_out(d: DeadLetter) -> DeadLetterOut:
-    return DeadLetterOut(d.id, d.job, d.payload, d.error, d.tries, d.failed_at, d.retried_at)
+    return DeadLetterOut(d.id, d.job, redacted(d.payload), d.error, d.tries, d.failed_at, d.retried_at)
+
+
+SECRET_KEYS = frozenset({"secret", "password", "token", "code"})
+
+
+def redacted(value: Any) -> Any:
+    """Payloads may carry one-time secrets (an e-mailed reset link): staff see that one was there, not what."""
+    if isinstance(value, dict):
+        return {k: "[redacted]" if k in SECRET_KEYS else redacted(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redacted(v) for v in value]
+    return value
 
 
 @routes.get("/api/v1/languages", query=LanguageQuery, response=Items[LanguageOut], auth="none")
