@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,13 +55,22 @@ def pg_url(_pg_worker_database: str) -> str:
     return _pg_worker_database
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, migrated once per worker; each test gets a copy."""
     from adapters.sql.migrate import upgrade
 
-    url = f"sqlite:///{tmp_path / 'carsi.db'}"
-    upgrade(url)
-    return url
+    path = tmp_path_factory.mktemp("sqlite-template") / "carsi.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """A fresh migrated SQLite database of this test's own."""
+    target = tmp_path / "carsi.db"
+    shutil.copyfile(_sqlite_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -142,7 +142,7 @@ async def _claim(session: AsyncSession, model: Any, table: sa.Table, key: uuid.U
         sa.update(model)
         .where(table.c.id == key, table.c.used_at.is_(None))
         .values(used_at=at)
-        .execution_options(synchronize_session="evaluate")
+        .execution_options(synchronize_session="fetch")  # "evaluate" cannot read plain table columns
     )
     result = await session.execute(stmt)
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]

@@ -10,7 +10,7 @@ import attrs
 from core.accounts import settings as keys
 from core.accounts.model import Account
 from core.accounts.use_cases.verification import RequestEmailVerification
-from core.accounts.values import check_password, normalize_email
+from core.accounts.values import check_password, check_text, normalize_email
 from core.shared.actor import Actor
 from core.shared.errors import Conflict, Invalid, Unauthenticated
 
@@ -39,6 +39,8 @@ class RegisterAccount:
     async def __call__(self, cmd: Register) -> Account:
         email = normalize_email(cmd.email)
         check_password(cmd.password, await self.settings.get(keys.PASSWORD_MIN_LENGTH))
+        check_text("first_name", cmd.first_name.strip(), NAME_MAX)
+        check_text("last_name", cmd.last_name.strip(), NAME_MAX)
         phone = self.phones.normalize(cmd.phone) if cmd.phone else None
         async with self.uow:
             if await self.uow.accounts.by_email(email) is not None:
@@ -64,6 +66,7 @@ class GetAccount:
 
 
 GENDERS = ("female", "male", "other", "unspecified")
+NAME_MAX = 100
 
 
 @attrs.frozen
@@ -81,12 +84,16 @@ class ChangeProfile:
 
     async def __call__(self, cmd: UpdateProfile) -> Account:
         changes = dict(cmd.changes)
-        if changes.get("phone"):
-            changes["phone"] = self.phones.normalize(changes["phone"])
+        if "phone" in changes:
+            changes["phone"] = self.phones.normalize(changes["phone"]) if changes["phone"] else None
+        for name in ("first_name", "last_name"):
+            if name in changes:
+                check_text(name, changes[name], NAME_MAX)
         if changes.get("gender") not in (None, *GENDERS):
             raise Invalid.field("gender", f"one of {', '.join(GENDERS)}")
         birthdate = changes.get("birthdate")
-        if isinstance(birthdate, date) and not date(1900, 1, 1) <= birthdate <= date.today():
+        if birthdate is not None and (type(birthdate) is not date or birthdate < date(1900, 1, 1)
+                                      or birthdate > date.today()):  # fmt: skip
             raise Invalid.field("birthdate", "must be a past date after 1900")
         assert cmd.actor.user_id is not None
         async with self.uow:

@@ -175,6 +175,8 @@ class Authenticate:
 
     async def __call__(self, token: str) -> Actor:
         claims = self.tokens.read(token)
+        if claims.expires_at <= self.clock.now():  # the core's clock decides, not only the signer's
+            raise Unauthenticated("the access token has expired", code="token_expired")
         async with self.uow:
             session = await self.uow.sessions.get(_uuid(claims.session_id))
             if session is None or not session.is_live(self.clock.now()) or str(session.account_id) != claims.account_id:
