@@ -6,7 +6,7 @@
   is already written to the dead-letter table by the runner, so arq sees the job finish. arq's own `max_tries`
   is set far above the runner's `jobs.max_tries` (at most 20) so the runner, not arq, gives up.
 - A cron relays the outbox every few seconds (and once at startup): the safety net behind the relay job each
-  commit pokes, for a lost poke or events left behind by a crash.
+  commit pokes, for a lost poke or events left behind by a crash. Another prunes relayed events hourly.
 
 `run_worker(settings)` runs it until SIGINT/SIGTERM (the `carsi worker` command); `running_worker(...)`
 runs one as a task inside the caller's event loop (tests); `WorkerSettings` serves `arq
@@ -30,7 +30,7 @@ from arq.worker import Retry, Worker, func
 from adapters.arq.queue import RUN_JOB
 from adapters.jobs.runner import JobRunner
 from bootstrap import Settings, bootstrap, shutdown
-from core.platform.outbox import RelayOutbox
+from core.jobs import JOBS
 from core.shared.actor import SYSTEM, current_actor
 from entrypoints.observability import configure_logging, init_sentry, request_id
 
@@ -38,6 +38,9 @@ log = logging.getLogger("carsi.worker")
 
 RELAY_EVERY_SECONDS = 5
 """How often the cron relays the outbox (a divisor of 60)."""
+
+PRUNE_AT_MINUTE = 7
+"""The outbox is pruned once an hour, at this minute."""
 
 ARQ_MAX_TRIES = 100
 """arq's ceiling on tries, far above the runner's `jobs.max_tries` (at most 20): the runner dead-letters first.
@@ -60,17 +63,28 @@ async def run_job(ctx: dict[str, Any], job: str, payload: dict[str, Any]) -> str
     return outcome.kind
 
 
-async def relay_outbox(ctx: dict[str, Any]) -> int:
-    """The periodic relay. A failure is logged and left to the next tick, never dead-lettered."""
+async def _chore(ctx: dict[str, Any], job: str) -> Any:
+    """A periodic job, run as the system actor. A failure is logged and left to the next run: the chores are
+    idempotent sweeps, so they are never retried or dead-lettered."""
     container: punq.Container = ctx["container"]
     token = current_actor.set(SYSTEM)
     try:
-        return int(await container.resolve(RelayOutbox)())
+        return await container.resolve(JOBS[job])({})
     except Exception:
-        log.exception("outbox relay failed; the next tick tries again")
-        return 0
+        log.exception("periodic job %s failed; its next run tries again", job, extra={"job": job})
+        return None
     finally:
         current_actor.reset(token)
+
+
+async def relay_outbox(ctx: dict[str, Any]) -> Any:
+    """Relay committed events that no poke relayed (a lost poke, a crash between commit and poke)."""
+    return await _chore(ctx, "relay_outbox")
+
+
+async def prune_outbox(ctx: dict[str, Any]) -> Any:
+    """Delete relayed events past their retention (their payloads may carry one-time secrets)."""
+    return await _chore(ctx, "prune_outbox")
 
 
 def worker_settings(settings: Settings | None = None, overrides: dict[Any, Any] | None = None, *,
@@ -98,8 +112,12 @@ def worker_settings(settings: Settings | None = None, overrides: dict[Any, Any] 
 
     return {
         "functions": [func(run_job, name=RUN_JOB, max_tries=ARQ_MAX_TRIES)],
-        "cron_jobs": [cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS)),
-                           run_at_startup=True, max_tries=1, timeout=JOB_TIMEOUT_SECONDS)],  # fmt: skip
+        "cron_jobs": [
+            cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS)),
+                 run_at_startup=True, timeout=JOB_TIMEOUT_SECONDS),
+            cron(prune_outbox, name="cron:prune_outbox", minute=PRUNE_AT_MINUTE, second=0,
+                 timeout=JOB_TIMEOUT_SECONDS),
+        ],  # fmt: skip
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
@@ -146,7 +164,7 @@ async def _close(worker: Worker) -> None:
     except asyncio.CancelledError:
         log.warning("jobs were cancelled at shutdown; arq runs them again")
         if worker._pool is not None:
-            await worker._pool.close(close_connection_pool=True)
+            await worker._pool.aclose()
             worker._pool = None
     finally:
         container = worker.ctx.pop("container", None)

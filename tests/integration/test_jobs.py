@@ -4,6 +4,9 @@ profile, and the same flow through a real arq worker on Redis with a SQL databas
 from __future__ import annotations
 
 import asyncio
+import io
+import json
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,12 +32,16 @@ from core.platform.outbox import DISPATCH_JOB
 from core.shared.actor import SYSTEM, Actor, current_actor
 from core.shared.mail import Mail
 from core.shared.pagination import PageRequest
-from entrypoints.worker.main import running_worker
+from entrypoints.observability import JsonFormatter
+from entrypoints.worker.main import run_worker, running_worker, worker_settings
 from ports.services import Mailer, OutboxRelayTrigger, RuntimeSettings, TaskQueue
 from ports.uow import UnitOfWork
 from tests.conftest import FAST_HASH
 
 PASSWORD = "doğru-at-pil-zımba-42"
+
+# arq's Worker.close() calls redis-py's deprecated close(); nothing of ours
+pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")
 
 
 def settings_for(tmp_path: Path, database_url: str, redis_url: str | None = None) -> Settings:
@@ -336,10 +343,10 @@ async def test_arq_worker_delivers_the_verification_mail(api: tuple[punq.Contain
 
 
 async def _message_event_ids(c: punq.Container) -> list[uuid.UUID]:
-    """Ids of the MessageRequested events the worker dispatched (read back from Redis' job results)."""
-    redis: Redis = c.resolve("redis")
-    results = await redis.keys("arq:result:event:*")
-    return [uuid.UUID(k.decode().removeprefix("arq:result:event:")) for k in results]
+    """Ids of the MessageRequested events the worker dispatched, from arq's job results in Redis."""
+    results = await c.resolve("redis").all_job_results()
+    return [uuid.UUID(r.args[1]["id"]) for r in results
+            if r.function == "run_job" and r.args[0] == DISPATCH_JOB and r.args[1]["name"] == MessageRequested.name]
 
 
 async def _true(value: bool) -> bool:
@@ -369,12 +376,24 @@ async def test_arq_worker_relays_the_outbox_periodically_without_a_poke(tmp_path
 async def test_arq_worker_retries_a_failing_handler_until_it_succeeds(api: tuple[punq.Container, Settings]) -> None:
     c, settings = api
     mailer = FailingMailer(failures=2)
-    async with running_worker(settings, {Mailer: mailer}) as worker:
-        await register(c)
-        await eventually(lambda: _true(len(mailer.sent) == 1))
-        assert mailer.tries == 3
-        assert worker.jobs_retried >= 2  # arq re-ran the job after Retry(defer=backoff)
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonFormatter())
+    jobs_log = logging.getLogger("carsi.jobs")
+    jobs_log.addHandler(handler)
+    try:
+        async with running_worker(settings, {Mailer: mailer}) as worker:
+            await register(c)
+            await eventually(lambda: _true(len(mailer.sent) == 1))
+            assert mailer.tries == 3
+            assert worker.jobs_retried >= 2  # arq re-ran the job after Retry(defer=backoff)
+    finally:
+        jobs_log.removeHandler(handler)
     assert await dead_letters(c) == []
+    retries = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert [r["tries"] for r in retries] == [1, 2]  # the runner saw arq's try count as the attempt
+    [event_id] = await _message_event_ids(c)
+    assert {r["request_id"] for r in retries} == {f"job:event:{event_id}"}  # log lines name the arq job
 
 
 async def test_arq_worker_dead_letters_a_job_that_keeps_failing(api: tuple[punq.Container, Settings]) -> None:
@@ -399,3 +418,39 @@ async def test_arq_worker_dead_letters_a_job_that_keeps_failing(api: tuple[punq.
     assert dispatch.payload["payload"]["to"] == "ayse@example.com"
     assert (letters["no_such_job"].tries, letters["no_such_job"].payload) == (1, {"x": 1})
     assert mailer.sent == []
+
+
+def test_the_worker_needs_redis(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
+        worker_settings(settings_for(tmp_path, "memory://"))
+
+
+def test_run_worker_in_burst_mode_works_the_queue_then_returns(tmp_path: Path, sqlite_url: str,
+                                                               redis_url: str) -> None:  # fmt: skip
+    """What `carsi worker` runs (here with burst, so it returns once the queue is empty)."""
+    import logging
+
+    settings = settings_for(tmp_path, sqlite_url, redis_url)
+
+    async def enqueue() -> None:
+        c = bootstrap(settings)
+        try:
+            await c.resolve(TaskQueue).enqueue("no_such_job", {"burst": True})
+        finally:
+            await shutdown(c)
+
+    async def letters() -> list[DeadLetter]:
+        c = bootstrap(settings)
+        try:
+            return await dead_letters(c)
+        finally:
+            await shutdown(c)
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        asyncio.run(enqueue())
+        run_worker(settings, burst=True)
+    finally:
+        root.handlers[:], root.level = handlers, level
+    assert [(d.job, d.payload) for d in asyncio.run(letters())] == [("no_such_job", {"burst": True})]

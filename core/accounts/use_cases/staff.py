@@ -9,7 +9,7 @@ import attrs
 
 from core.accounts.model import Account, Role
 from core.accounts.permissions import DEFAULT_ROLES
-from core.accounts.values import check_password, normalize_email
+from core.accounts.values import check_password, check_text, normalize_email
 from core.platform.audit import audit
 from core.shared.actor import SYSTEM, Actor
 from core.shared.errors import Conflict, FieldError, Invalid, NotFound
@@ -34,6 +34,8 @@ class CreateRole:
     uow: UnitOfWork
 
     async def __call__(self, cmd: NewRole) -> Role:
+        check_text("code", cmd.code, 64, required=True)
+        check_text("name", cmd.name, 200, required=True)
         async with self.uow:
             if await self.uow.roles.by_code(cmd.code) is not None:
                 raise Conflict(f"a role with code {cmd.code!r} exists", code="duplicate_code")
@@ -59,6 +61,8 @@ class ChangeRole:
     uow: UnitOfWork
 
     async def __call__(self, cmd: RoleChange) -> Role:
+        if cmd.name is not None:
+            check_text("name", cmd.name, 200, required=True)
         async with self.uow:
             role = await self.uow.roles.get(cmd.role_id)
             changes = role.change(name=cmd.name, description=cmd.description, permissions=cmd.permissions)
@@ -104,8 +108,10 @@ class SetAccountRoles:
     async def __call__(self, cmd: AssignRoles) -> Account:
         async with self.uow:
             account = await self.uow.accounts.get(cmd.account_id)
-            roles = []
+            roles: list[Role] = []
             for i, role_id in enumerate(cmd.role_ids):
+                if any(r.id == role_id for r in roles):
+                    continue  # held once, however often it is named
                 try:
                     roles.append(await self.uow.roles.get(role_id))
                 except NotFound:

@@ -95,3 +95,37 @@ async def test_events_reach_the_outbox_with_the_commit_and_not_without(app) -> N
     assert [(e.name, e.payload) for e in new] == [
         ("accounts.registered", {"account_id": str(account.id), "email": "kept@example.com"})]
     assert account.events == []  # handed to the outbox, not kept to be written twice
+
+
+async def test_each_committed_change_bumps_the_version(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.uow() as uow:
+        account = Account(email="v@example.com", password_hash="h")
+        await uow.accounts.add(account)
+        await uow.commit()
+    assert (await app.account(account.id)).version == 1
+    async with app.uow() as uow:
+        (await uow.accounts.get(account.id)).first_name = "Veli"
+        await uow.commit()
+    assert (await app.account(account.id)).version == 2
+    async with app.uow() as uow:
+        await uow.accounts.get(account.id)
+        await uow.commit()  # nothing changed: nothing written
+    assert (await app.account(account.id)).version == 2
+
+
+async def test_a_stale_write_is_a_conflict_and_writes_nothing(app) -> None:  # type: ignore[no-untyped-def]
+    from core.shared.errors import Conflict
+
+    async with app.uow() as uow:
+        account = Account(email="v@example.com", password_hash="h")
+        await uow.accounts.add(account)
+        await uow.commit()
+    async with app.uow() as first, app.uow() as second:
+        (await first.accounts.get(account.id)).first_name = "First"
+        (await second.accounts.get(account.id)).first_name = "Second"
+        await first.commit()
+        with pytest.raises(Conflict) as e:
+            await second.commit()
+        assert e.value.code == "stale_write"
+    stored = await app.account(account.id)
+    assert (stored.first_name, stored.version) == ("First", 2)
