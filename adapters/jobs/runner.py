@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 import uuid
@@ -44,11 +45,15 @@ class JobRunner:
     handlers: dict[str, list[type[Any]]] = attrs.field(factory=lambda: dict(registry.EVENT_HANDLERS))
     backoff_base: float = 2.0
     backoff_max: float = 600.0
+    timeout: float | None = 240.0
+    """A try running longer fails with TimeoutError (so it is retried, then dead-lettered like any failure);
+    below the arq worker's job timeout, which would otherwise drop the job with neither."""
 
     async def run(self, job: str, payload: dict[str, Any], attempt: int) -> Outcome:
         token = current_actor.set(SYSTEM)
         try:
-            await self._execute(job, payload)
+            async with asyncio.timeout(self.timeout):
+                await self._execute(job, payload)
             return DONE
         except Exception as exc:  # a job's failure is data: retried, then dead-lettered, never lost
             max_tries = await self.resolve(RuntimeSettings).get(JOB_MAX_TRIES)

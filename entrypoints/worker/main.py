@@ -47,6 +47,8 @@ ARQ_MAX_TRIES = 100
 arq only uses it against a job that kills its worker again and again."""
 
 JOB_TIMEOUT_SECONDS = 300
+"""arq's limit per job, above the JobRunner's own (240 s), which fails a try that runs too long as a retryable
+error: arq's would cancel the job without a retry or a dead letter."""
 STOP_GRACE_SECONDS = 20
 
 
@@ -113,11 +115,15 @@ def worker_settings(settings: Settings | None = None, overrides: dict[Any, Any] 
     return {
         "functions": [func(run_job, name=RUN_JOB, max_tries=ARQ_MAX_TRIES)],
         "cron_jobs": [
-            cron(relay_outbox, name="cron:relay_outbox", second=set(range(0, 60, RELAY_EVERY_SECONDS)),
-                 run_at_startup=True, timeout=JOB_TIMEOUT_SECONDS),
-            cron(prune_outbox, name="cron:prune_outbox", minute=PRUNE_AT_MINUTE, second=0,
-                 timeout=JOB_TIMEOUT_SECONDS),
-        ],  # fmt: skip
+            cron(
+                relay_outbox,
+                name="cron:relay_outbox",
+                second=set(range(0, 60, RELAY_EVERY_SECONDS)),
+                run_at_startup=True,
+                timeout=JOB_TIMEOUT_SECONDS,
+            ),
+            cron(prune_outbox, name="cron:prune_outbox", minute=PRUNE_AT_MINUTE, second=0, timeout=JOB_TIMEOUT_SECONDS),
+        ],
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
@@ -194,7 +200,7 @@ async def running_worker(settings: Settings, overrides: dict[Any, Any] | None = 
         worker.allow_pick_jobs = False
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(STOP_GRACE_SECONDS):
-                while any(not t.done() for t in worker.tasks.values()):
+                while any(not t.done() for t in worker.tasks.values()):  # noqa: ASYNC110  (arq's task dict has no event)
                     await asyncio.sleep(0.02)
         await _close(worker)
         with contextlib.suppress(asyncio.CancelledError):

@@ -67,7 +67,7 @@ async def dead_letters(c: punq.Container) -> list[DeadLetter]:
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15.0) -> None:
     """Wait until `check()` holds; fail the test if it does not within `seconds`."""
     async with asyncio.timeout(seconds):
-        while not await check():
+        while not await check():  # noqa: ASYNC110  (polling state in other processes' stores)
             await asyncio.sleep(0.02)
 
 
@@ -173,6 +173,21 @@ async def test_the_max_tries_runtime_setting_decides_when_to_give_up(container: 
     assert (await runner.run("work", {}, attempt=1)).kind == "retry"
     assert (await runner.run("work", {}, attempt=2)).kind == "dead"
     assert [d.tries for d in await dead_letters(container)] == [2]
+
+
+@attrs.define
+class Hangs:
+    async def __call__(self, payload: dict[str, Any]) -> None:
+        await asyncio.sleep(60)
+
+
+async def test_a_try_that_runs_too_long_fails_and_ends_as_a_dead_letter(container: punq.Container) -> None:
+    runner = runner_with(container, hang=Hangs())
+    runner.timeout = 0.05
+    assert (await runner.run("hang", {}, attempt=1)).kind == "retry"
+    assert (await runner.run("hang", {}, attempt=5)).kind == "dead"
+    [letter] = await dead_letters(container)
+    assert (letter.job, letter.tries) == ("hang", 5) and "TimeoutError" in letter.error
 
 
 async def test_an_unknown_job_is_dead_lettered_at_once(container: punq.Container) -> None:
@@ -329,11 +344,16 @@ async def test_arq_worker_delivers_the_verification_mail(api: tuple[punq.Contain
         [mail] = mailer.sent
         assert mail.to == "ayse@example.com" and "Çarşı" in mail.subject
 
+        handler = f"{DeliverMessage.__module__}.{DeliverMessage.__qualname__}"
+
+        async def job_finished_and_event_marked() -> bool:  # both happen just after the send
+            event_ids = await _message_event_ids(c)
+            async with c.resolve(UnitOfWork) as uow:
+                return len(event_ids) == 1 and await uow.processed_events.seen(event_ids[0], handler)
+
+        await eventually(job_finished_and_event_marked)
         async with c.resolve(UnitOfWork) as uow:
             assert await uow.outbox.pending(10) == []
-            handler = f"{DeliverMessage.__module__}.{DeliverMessage.__qualname__}"
-            event_ids = await _message_event_ids(worker.ctx["container"])
-            assert len(event_ids) == 1 and await uow.processed_events.seen(event_ids[0], handler)
         assert worker.jobs_failed == 0
 
     await c.resolve(VerifyEmail)(Confirm(token_in(mail)))
@@ -345,8 +365,11 @@ async def test_arq_worker_delivers_the_verification_mail(api: tuple[punq.Contain
 async def _message_event_ids(c: punq.Container) -> list[uuid.UUID]:
     """Ids of the MessageRequested events the worker dispatched, from arq's job results in Redis."""
     results = await c.resolve("redis").all_job_results()
-    return [uuid.UUID(r.args[1]["id"]) for r in results
-            if r.function == "run_job" and r.args[0] == DISPATCH_JOB and r.args[1]["name"] == MessageRequested.name]
+    return [
+        uuid.UUID(r.args[1]["id"])
+        for r in results
+        if r.function == "run_job" and r.args[0] == DISPATCH_JOB and r.args[1]["name"] == MessageRequested.name
+    ]
 
 
 async def _true(value: bool) -> bool:

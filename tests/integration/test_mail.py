@@ -113,7 +113,7 @@ async def test_without_a_tls_option_a_server_without_starttls_still_gets_the_mai
 
 
 async def test_starttls_required_but_not_offered_fails_instead_of_sending_in_clear(smtp: SmtpServer) -> None:
-    with pytest.raises(aiosmtplib.SMTPException, match="(?i)starttls"):
+    with pytest.raises(aiosmtplib.SMTPException, match=r"(?i)starttls"):
         await SmtpMailer(smtp.url("tls=starttls")).send(Mail(to="a@example.com", subject="s", text="t"))
     assert smtp.recorder.envelopes == []
 
@@ -157,7 +157,12 @@ def test_smtp_url_defaults() -> None:
                                                                                          None, None)  # fmt: skip
     implicit = SmtpMailer("smtps://u:p@mail.example.com?timeout=5")
     assert (implicit.port, implicit.use_tls, implicit.username, implicit.password, implicit.timeout) == (
-        465, True, "u", "p", 5.0)
+        465,
+        True,
+        "u",
+        "p",
+        5.0,
+    )
 
 
 async def test_registration_mail_goes_out_over_smtp_when_smtp_url_is_set(smtp: SmtpServer, tmp_path: Path) -> None:

@@ -214,7 +214,7 @@ def test_json_log_lines_carry_the_request_id_when_set(root_logging: None, capsys
 def test_json_log_lines_carry_the_exception(root_logging: None, capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("INFO", "json")
     try:
-        1 / 0
+        raise ZeroDivisionError("division by zero")
     except ZeroDivisionError:
         logging.getLogger("carsi.jobs").exception("job failed")
     [line] = stderr_lines(capsys)

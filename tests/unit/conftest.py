@@ -17,7 +17,7 @@ from adapters.memory.services import FixedClock, MemoryMailer, MemorySms
 from bootstrap import Settings, bootstrap, shutdown
 from core.accounts.model import Account, Role
 from core.accounts.use_cases.registration import Register, RegisterAccount
-from core.accounts.use_cases.sessions import Authenticate, Login, LogIn, TokenPair
+from core.accounts.use_cases.sessions import Authenticate, LogIn, Login, TokenPair
 from core.accounts.use_cases.staff import AssignRoles, CreateRole, NewRole, SetAccountRoles
 from core.platform.use_cases import ChangeSetting, UpdateSetting
 from core.shared.actor import SYSTEM, Actor

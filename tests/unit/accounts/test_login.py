@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from adapters.system import Argon2Hasher
-from core.accounts.use_cases.sessions import Login, LogIn
+from core.accounts.use_cases.sessions import LogIn, Login
 from core.accounts.use_cases.staff import AccountStatus, SetAccountActive
 from core.shared.actor import SYSTEM
 from core.shared.errors import RateLimited, Unauthenticated

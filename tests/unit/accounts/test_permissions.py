@@ -34,7 +34,9 @@ def test_default_roles_use_known_permissions_and_admin_has_all() -> None:
 
 def test_role_checks_its_permissions() -> None:
     assert Role(code="r", name="R", permissions=["orders.manage", "catalog.manage"]).permissions == [
-        "catalog.manage", "orders.manage"]
+        "catalog.manage",
+        "orders.manage",
+    ]
     with pytest.raises(Invalid):
         Role(code="r", name="R", permissions=["nope"])
 
@@ -43,7 +45,10 @@ def test_role_change_reports_only_what_changed() -> None:
     role = Role(code="r", name="R", permissions=["catalog.manage"])
     assert role.change(name="R", description=None, permissions=["catalog.manage"]) == {}
     assert role.change(name="New", description="d", permissions=["orders.manage"]) == {
-        "name": ["R", "New"], "description": ["", "d"], "permissions": [["catalog.manage"], ["orders.manage"]]}
+        "name": ["R", "New"],
+        "description": ["", "d"],
+        "permissions": [["catalog.manage"], ["orders.manage"]],
+    }
     with pytest.raises(Invalid):
         role.change(name=None, description=None, permissions=["bad"])
     assert role.permissions == ["orders.manage"]

@@ -28,7 +28,11 @@ async def test_profile_fields_change(app: App) -> None:
     await _change(app, actor, first_name="Ayşe", last_name="Yılmaz", gender="female", birthdate=date(1990, 5, 17))
     stored = await app.account(actor.user_id)  # type: ignore[arg-type]
     assert (stored.first_name, stored.last_name, stored.gender, stored.birthdate) == (
-        "Ayşe", "Yılmaz", "female", date(1990, 5, 17))
+        "Ayşe",
+        "Yılmaz",
+        "female",
+        date(1990, 5, 17),
+    )
 
 
 @pytest.mark.parametrize(("field", "value"), [("email", "evil@example.com"), ("is_superuser", True),

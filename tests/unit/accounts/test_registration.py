@@ -67,8 +67,10 @@ async def test_malformed_email_is_invalid(app: App, email: str) -> None:
     assert e.value.errors[0].loc == ("body", "email")
 
 
-@pytest.mark.parametrize(("raw", "e164"), [("0532 123 45 67", "+905321234567"), ("+90 (532) 123-4567", "+905321234567"),
-                                           ("5321234567", "+905321234567"), ("+44 20 7946 0958", "+442079460958")])  # fmt: skip
+@pytest.mark.parametrize(("raw", "e164"), [
+    ("0532 123 45 67", "+905321234567"), ("+90 (532) 123-4567", "+905321234567"),
+    ("5321234567", "+905321234567"), ("+44 20 7946 0958", "+442079460958"),
+])  # fmt: skip
 async def test_phone_is_normalised_to_e164(app: App, raw: str, e164: str) -> None:
     account = await app.register(phone=raw)
     assert (await app.account(account.id)).phone == e164

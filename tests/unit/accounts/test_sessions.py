@@ -186,14 +186,14 @@ async def test_a_token_signed_with_another_key_is_refused(app: App) -> None:
     account = await app.register()
     pair = await app.login()
     session_id = (await app.actor(pair)).session_id
-    forged = JwtAccessTokens("someone else's key, at least thirty-two bytes long").issue(str(account.id), str(session_id),
-                                                         app.clock.now() + timedelta(minutes=5))  # fmt: skip
+    other_signer = JwtAccessTokens("someone else's key, at least thirty-two bytes long")
+    forged = other_signer.issue(str(account.id), str(session_id), app.clock.now() + timedelta(minutes=5))
     with pytest.raises(Unauthenticated) as e:
         await app.use(Authenticate)(forged)
     assert e.value.code == "invalid_token"
 
 
-async def test_a_token_naming_another_account_for_the_session_is_refused(app: App) -> None:
+async def test_a_token_naming_another_account_for_its_session_is_refused(app: App) -> None:
     await app.register("a@example.com")
     other = await app.register("b@example.com")
     session_id = (await app.actor(await app.login("a@example.com"))).session_id

@@ -41,7 +41,12 @@ async def test_create_role_stores_it_and_audits(app: App) -> None:
                                              "keeps the shelves"))  # fmt: skip
     [listed] = await app.use(ListRoles)()
     assert (listed.id, listed.code, listed.name, listed.description, listed.permissions) == (
-        role.id, "catalog", "Catalog", "keeps the shelves", ["catalog.manage", "inventory.manage"])
+        role.id,
+        "catalog",
+        "Catalog",
+        "keeps the shelves",
+        ["catalog.manage", "inventory.manage"],
+    )
     [entry] = await app.audit(target_type="role")
     assert (entry.action, entry.actor_id, entry.target_id) == ("role.create", ADMIN.user_id, str(role.id))
     assert entry.changes == {"code": [None, "catalog"], "permissions": [None, ["catalog.manage", "inventory.manage"]]}
@@ -77,8 +82,10 @@ async def test_change_role_audits_the_changed_fields_only(app: App) -> None:
     assert (stored.name, stored.permissions) == ("Support desk", ["accounts.manage", "orders.manage"])
     entry = (await app.audit(target_id=str(role.id)))[0]  # newest first
     assert entry.action == "role.update" and entry.actor_id == ADMIN.user_id
-    assert entry.changes == {"name": ["Support", "Support desk"],
-                             "permissions": [["orders.manage"], ["accounts.manage", "orders.manage"]]}
+    assert entry.changes == {
+        "name": ["Support", "Support desk"],
+        "permissions": [["orders.manage"], ["accounts.manage", "orders.manage"]],
+    }
 
 
 async def test_change_role_refuses_unknown_permissions_and_keeps_the_old(app: App) -> None:
@@ -262,7 +269,11 @@ async def test_create_admin_makes_a_verified_superuser(app: App) -> None:
     admin = await app.use(CreateAdmin)(NewAdmin(" Admin@Example.com ", "admin password"))
     stored = await app.account(admin.id)
     assert (stored.email, stored.is_superuser, stored.is_email_verified, stored.is_active) == (
-        "admin@example.com", True, True, True)
+        "admin@example.com",
+        True,
+        True,
+        True,
+    )
     actor = await app.actor(await app.login("admin@example.com", "admin password"))
     assert actor.is_superuser and actor.can("settings.manage")
     [entry] = await app.audit(target_id=str(admin.id))

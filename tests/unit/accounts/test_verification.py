@@ -204,7 +204,7 @@ async def test_the_sms_code_verifies_the_phone(app: App) -> None:
 
 
 async def test_the_code_is_single_use(app: App) -> None:
-    account, actor = await _phone_user(app)
+    _, actor = await _phone_user(app)
     code = await _send_code(app, actor)
     await app.use(VerifyPhone)(PhoneCode(actor, code))
     await _bad(app.use(VerifyPhone)(PhoneCode(actor, code)))
@@ -242,7 +242,7 @@ async def test_four_wrong_codes_still_leave_the_right_one_working(app: App) -> N
 
 
 async def test_only_the_latest_code_counts(app: App) -> None:
-    account, actor = await _phone_user(app)
+    _, actor = await _phone_user(app)
     first = await _send_code(app, actor)
     app.clock.advance(seconds=1)
     second = await _send_code(app, actor)

@@ -62,7 +62,8 @@ async def test_time_window(app: App) -> None:
     assert (await _read(app, until=before)).items == []
     entries = (await _read(app)).items
     newest = entries[0].at
-    assert [e.action for e in (await _read(app, until=newest)).items] == ["role.update", "role.create"]  # until is exclusive
+    # `until` is exclusive, `since` inclusive
+    assert [e.action for e in (await _read(app, until=newest)).items] == ["role.update", "role.create"]
     assert [e.action for e in (await _read(app, since=newest)).items] == ["setting.update"]
 
 

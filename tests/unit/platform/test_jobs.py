@@ -64,7 +64,11 @@ async def test_retry_queues_the_job_again_marks_the_letter_and_audits(app: App) 
     assert (again.job, again.payload) == (letter.job, letter.payload)
     [entry] = await app.audit(target_type="dead_letter")
     assert (entry.action, entry.actor_id, entry.target_id, entry.changes) == (
-        "job.retry", STAFF.user_id, str(letter.id), {"job": [None, "no_such_job"]})
+        "job.retry",
+        STAFF.user_id,
+        str(letter.id),
+        {"job": [None, "no_such_job"]},
+    )
 
 
 async def test_retry_of_a_job_that_now_works_leaves_no_new_letter(app: App) -> None:

@@ -35,7 +35,12 @@ async def test_list_shows_every_declared_key_with_its_default(app: App) -> None:
 async def test_override_is_read_back_everywhere(app: App) -> None:
     view = await _update(app, "auth.password_min_length", 12)
     assert (view.key, view.value, view.default, view.is_default, view.type) == (
-        "auth.password_min_length", 12, 8, False, "integer")
+        "auth.password_min_length",
+        12,
+        8,
+        False,
+        "integer",
+    )
     assert await app.use(RuntimeSettings).get(account_keys.PASSWORD_MIN_LENGTH) == 12
     listed = {v.key: v for v in await app.use(ListSettings)()}["auth.password_min_length"]
     assert (listed.value, listed.is_default) == (12, False)

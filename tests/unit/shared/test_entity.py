@@ -93,7 +93,8 @@ async def test_events_reach_the_outbox_with_the_commit_and_not_without(app) -> N
         await uow.commit()
     new = store.outbox[before:]
     assert [(e.name, e.payload) for e in new] == [
-        ("accounts.registered", {"account_id": str(account.id), "email": "kept@example.com"})]
+        ("accounts.registered", {"account_id": str(account.id), "email": "kept@example.com"})
+    ]
     assert account.events == []  # handed to the outbox, not kept to be written twice
 
 

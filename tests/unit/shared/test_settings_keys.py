@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-import core.accounts.settings  # noqa: F401  (declares the auth.* keys)
+import core.accounts.settings
 import core.platform.settings  # noqa: F401
 from core.shared import settings as shared_settings
 from core.shared.errors import Invalid, NotFound
@@ -89,7 +89,7 @@ def test_type_names() -> None:
 def test_declare_registers_once_and_checks_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shared_settings, "REGISTRY", {})
     key = declare("t.declared", int, 3, "help", min=1)
-    assert shared_settings.REGISTRY == {"t.declared": key}
+    assert {"t.declared": key} == shared_settings.REGISTRY
     with pytest.raises(ValueError):
         declare("t.declared", int, 4, "again")
     with pytest.raises(Invalid):
