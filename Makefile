@@ -32,7 +32,7 @@ $(TOOLS)/bin/uv:
 	@mkdir -p $(TOOLS)/bin
 	@if python3 -m pip --version >/dev/null 2>&1; then \
 	    python3 -m pip install --quiet --disable-pip-version-check --target $(TOOLS)/uv-pkg "uv==$(UV_VERSION)" \
-	    && ln -sf $(TOOLS)/uv-pkg/bin/uv $(TOOLS)/bin/uv; \
+	    && ln -sf ../uv-pkg/bin/uv $(TOOLS)/bin/uv; \
 	else \
 	    curl -LsSf https://astral.sh/uv/$(UV_VERSION)/install.sh \
 	    | env UV_INSTALL_DIR=$(TOOLS)/bin UV_NO_MODIFY_PATH=1 sh; \
@@ -66,11 +66,14 @@ worker: install
 test: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# Every checker runs even when an earlier one fails; the target fails if any did.
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+	@status=0; \
+	for check in "ruff check ." "ruff format --check ." "mypy" "lint-imports"; do \
+	    echo "--- $$check"; \
+	    $(BIN)/$$check || status=1; \
+	done; \
+	exit $$status
 
 # Rewrite what ruff can fix by itself (imports, upgrades, formatting).
 format: install

@@ -51,6 +51,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         logger.handlers[:] = []
         logger.propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # we log each request ourselves
+    logging.getLogger("arq.worker").setLevel(logging.WARNING)  # the job runner logs tries and failures itself
 
 
 def init_sentry(dsn: str | None, environment: str | None = None, release: str | None = None) -> bool:

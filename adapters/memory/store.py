@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import uuid
-from datetime import datetime
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 import attrs

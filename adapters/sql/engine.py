@@ -9,9 +9,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.shared.actor import current_actor
 from core.shared.entity import Entity
+from core.shared.errors import Conflict
 from core.shared.time import utcnow
 
 
@@ -60,8 +62,19 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _Session(Session):
+    """A version check failing in any flush (commit, or the autoflush before a query or an insert) is the
+    domain's stale-write Conflict, not a bare StaleDataError that would surface as a 500."""
+
+    def flush(self, objects: Any = None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError:
+            raise Conflict("someone else changed this at the same time; read it again", code="stale_write") from None
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True, sync_session_class=_Session)
 
 
 @event.listens_for(Session, "do_orm_execute")

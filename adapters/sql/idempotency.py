@@ -24,8 +24,9 @@ class SqlIdempotencyStore:
         async with self._factory() as session, session.begin():
             insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
             stmt = insert(keys).values(scope=scope, key=key, request_hash=request_hash, state="in_progress",
-                                       created_at=now).on_conflict_do_nothing()  # fmt: skip
-            if (await session.execute(stmt)).rowcount == 1:
+                                       created_at=now).on_conflict_do_nothing().returning(keys.c.key)  # fmt: skip
+            # RETURNING, not rowcount: psycopg under SQLAlchemy 2.1 reports -1 for this INSERT
+            if (await session.execute(stmt)).first() is not None:
                 return None
             row = (await session.execute(sa.select(keys).where(keys.c.scope == scope, keys.c.key == key))).one()
             if row.state == "in_progress" and row.created_at < now - STALE_AFTER:

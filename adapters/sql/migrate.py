@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from alembic import command
@@ -16,6 +17,12 @@ def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", sync_url(url).render_as_string(hide_password=False).replace("%", "%%"))
+    if importlib.util.find_spec("ruff") is not None:  # a development install: new revisions pass `make lint`
+        config.set_section_option("post_write_hooks", "hooks", "ruff_fix, ruff_format")
+        for name, options in (("ruff_fix", "check --fix --exit-zero --quiet"), ("ruff_format", "format --quiet")):
+            config.set_section_option("post_write_hooks", f"{name}.type", "module")
+            config.set_section_option("post_write_hooks", f"{name}.module", "ruff")
+            config.set_section_option("post_write_hooks", f"{name}.options", f"{options} REVISION_SCRIPT_FILENAME")
     return config
 
 

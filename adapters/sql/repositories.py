@@ -57,7 +57,7 @@ async def keyset_page(session: AsyncSession, stmt: sa.Select[Any], page: PageReq
     if position is not None:
         if len(position) != len(order):
             raise _bad_cursor()
-        values = [_parse(col, value) for col, value in zip(order, position, strict=True)]
+        values = [sa.literal(_parse(col, value), col.type) for col, value in zip(order, position, strict=True)]
         stmt = stmt.where(sa.tuple_(*order) < sa.tuple_(*values))
     rows = list((await session.scalars(stmt.order_by(*(c.desc() for c in order)).limit(page.limit + 1))).all())
     items = rows[: page.limit]
@@ -249,5 +249,6 @@ class SqlOutbox(_Repo):
 
     async def prune(self, before: datetime) -> int:
         c = t.outbox.c
-        result = await self.session.execute(sa.delete(t.outbox).where(c.dispatched_at.is_not(None), c.dispatched_at < before))
+        stmt = sa.delete(t.outbox).where(c.dispatched_at.is_not(None), c.dispatched_at < before)
+        result = await self.session.execute(stmt)
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

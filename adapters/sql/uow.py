@@ -74,3 +74,5 @@ class SqlUnitOfWork:
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.seen.clear()  # what was recorded before the rollback must not reach the outbox on a later commit
+        self.emitted.clear()

@@ -42,6 +42,27 @@ DOCS_PAGE = """<!doctype html>
 </body></html>"""
 
 
+_HEALTH = {"type": "object", "required": ["status"], "properties": {
+    "status": {"enum": ["ok", "unavailable"]},
+    "checks": {"type": "object", "additionalProperties": {"enum": ["ok", "failed"]}},
+    "detail": {"type": "string", "description": "which backing services do not answer"}}}  # fmt: skip
+OPERATIONS_PATHS: dict[str, Any] = {
+    "/health/live": {"get": {"summary": "Liveness: 200 while the process runs", "tags": ["operations"],
+                             "operationId": "operations_live",
+                             "responses": {"200": {"description": "OK",
+                                                   "content": {"application/json": {"schema": _HEALTH}}}}}},
+    "/health/ready": {"get": {"summary": "Readiness: 200 when the database (and Redis, when configured) answer",
+                              "tags": ["operations"], "operationId": "operations_ready",
+                              "responses": {"200": {"description": "OK",
+                                                    "content": {"application/json": {"schema": _HEALTH}}},
+                                            "503": {"description": "A backing service does not answer",
+                                                    "content": {"application/json": {"schema": _HEALTH}}}}}},
+    "/metrics": {"get": {"summary": "Prometheus metrics", "tags": ["operations"], "operationId": "operations_metrics",
+                         "responses": {"200": {"description": "Prometheus text exposition format",
+                                               "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+}  # fmt: skip
+
+
 def endpoints() -> list[Endpoint]:
     return [ep for routes in CONTEXTS for ep in routes.endpoints]
 
@@ -53,6 +74,7 @@ def create_app(container: punq.Container | None = None) -> Starlette:
     settings: Settings = c.resolve(Settings)
     metrics = Metrics()
     openapi = document(endpoints(), title="Çarşı", version="1")
+    openapi["paths"].update(OPERATIONS_PATHS)
 
     async def openapi_json(_request: Request) -> Response:
         return JSONResponse(openapi)

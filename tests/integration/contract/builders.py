@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role, TokenPurpose
 from core.platform.model import AuditEntry, DeadLetter, Language
+from core.shared.pagination import Page
 from core.shared.time import utcnow
 
 
@@ -53,3 +55,17 @@ def audit_entry(at: datetime, *, actor_id: uuid.UUID | None = None, target_type:
 def dead_letter(failed_at: datetime, job: str = "send_mail") -> DeadLetter:
     return DeadLetter(job=job, payload={"to": "a@example.com", "n": 1}, error="SMTPError: boom", tries=5,
                       failed_at=failed_at)  # fmt: skip
+
+
+async def walk(fetch: Callable[[str | None], Awaitable[Page[Any]]], *, max_pages: int = 50) -> list[Any]:
+    """Every item of a keyset-paginated list, following next_cursor (a cursor that never ends fails)."""
+    items: list[Any] = []
+    cursor: str | None = None
+    for _ in range(max_pages):
+        page = await fetch(cursor)
+        items.extend(page.items)
+        if page.next_cursor is None:
+            return items
+        assert page.items, "a page with a next cursor must hold items"
+        cursor = page.next_cursor
+    raise AssertionError(f"the cursor did not reach the end in {max_pages} pages")

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.accounts.model import Account
 from core.shared.actor import Actor
 from core.shared.errors import NotFound
-from core.shared.pagination import PageRequest
-from tests.integration.contract.builders import account, role
+from core.shared.pagination import Page, PageRequest
+from tests.integration.contract.builders import account, role, walk
 from tests.integration.contract.conftest import Backend, acting_as
 
 
@@ -71,15 +72,15 @@ async def test_list_pages_newest_first_and_filters_by_text(backend: Backend) -> 
         assert i == 0 or person.created_at > people[i - 1].created_at
 
     async with backend.uow() as uow:
-        seen: list[uuid.UUID] = []
-        cursor = None
-        while True:
+        pages: list[int] = []
+
+        async def fetch(cursor: str | None) -> Page[Account]:
             page = await uow.accounts.list(PageRequest(limit=2, cursor=cursor))
-            assert len(page.items) <= 2
-            seen.extend(a.id for a in page.items)
-            if page.next_cursor is None:
-                break
-            cursor = page.next_cursor
+            pages.append(len(page.items))
+            return page
+
+        seen = [a.id for a in await walk(fetch)]
+        assert pages == [2, 2, 1]
         assert seen == [p.id for p in reversed(people)]
 
         matches = await uow.accounts.list(PageRequest(limit=10), q="AL")
