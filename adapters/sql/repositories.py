@@ -77,7 +77,10 @@ def _parse(column: Any, value: str) -> Any:
         if isinstance(column.type, sa.Uuid):
             return uuid.UUID(value)
         if column.type.python_type is datetime:
-            return datetime.fromisoformat(value)
+            at = datetime.fromisoformat(value)
+            if at.tzinfo is None:  # cursors carry an offset; a naive time is a forged cursor, not a 500
+                raise ValueError(value)
+            return at
     except (ValueError, NotImplementedError):
         raise _bad_cursor() from None
     return value

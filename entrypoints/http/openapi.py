@@ -51,7 +51,7 @@ class SchemaBuilder:
             return {}
         if hint is type(None):
             return {"type": "null"}
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        if origin in (typing.Union, __import__("types").UnionType):
             return {"anyOf": [self.schema(a, request=request) for a in args]}
         if origin is Literal:
             return {"enum": list(args)}
@@ -104,7 +104,7 @@ def _subst(hint: Any, mapping: dict[Any, Any]) -> Any:
         return hint
     new = tuple(mapping.get(a, _subst(a, mapping)) for a in args)
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return typing.Union[new]  # noqa: UP007
     return origin[new] if origin is not None else hint
 
@@ -152,7 +152,11 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
             codes.add(401)
             op["security"] = [{"bearer": []}]
         elif ep.auth == "optional":
+            codes.add(401)  # a token that is given must be valid
             op["security"] = [{"bearer": []}, {}]
+        if ep.method == "POST" and ep.idempotency != "none":
+            # a malformed or reused Idempotency-Key is 422, one still in flight 409, a missing required one 400
+            codes |= {409, 422} | ({400} if ep.idempotency == "required" else set())
         if ep.permission:
             codes.add(403)
             op["description"] = (op.get("description", "") + f"\n\nNeeds the `{ep.permission}` permission.").strip()

@@ -31,7 +31,8 @@ def auth_session(account_id: uuid.UUID, *, expires_in: timedelta = timedelta(day
 
 
 def refresh_token(session_id: uuid.UUID) -> RefreshToken:
-    return RefreshToken(session_id=session_id, token_hash=unique().ljust(64, "0"), expires_at=utcnow() + timedelta(days=7))
+    expires_at = utcnow() + timedelta(days=7)
+    return RefreshToken(session_id=session_id, token_hash=unique().ljust(64, "0"), expires_at=expires_at)
 
 
 def one_time_token(account_id: uuid.UUID, purpose: TokenPurpose = "verify_email", *,

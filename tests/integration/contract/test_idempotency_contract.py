@@ -85,8 +85,9 @@ async def test_a_finished_response_is_never_taken_over(backend: Backend) -> None
 async def test_an_empty_body_and_no_headers_are_kept_as_such(backend: Backend) -> None:
     store = backend.idempotency
     assert await store.begin("account:1", "key-1", "hash-a", NOW) is None
-    await store.finish("account:1", "key-1", StoredResponse(204, {}, b""))
-    assert await store.begin("account:1", "key-1", "hash-a", NOW) == IdempotencyRecord("hash-a", StoredResponse(204, {}, b""))
+    empty = StoredResponse(204, {}, b"")
+    await store.finish("account:1", "key-1", empty)
+    assert await store.begin("account:1", "key-1", "hash-a", NOW) == IdempotencyRecord("hash-a", empty)
 
 
 async def test_prune_drops_records_begun_before_the_cutoff(backend: Backend) -> None:

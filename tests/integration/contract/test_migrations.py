@@ -17,9 +17,11 @@ from adapters.sql.engine import sync_url
 from adapters.sql.migrate import downgrade, upgrade
 from adapters.sql.tables import metadata
 from bootstrap import Settings, bootstrap, shutdown
+from ports.services import OutboxRelayTrigger
 from ports.uow import UnitOfWork
 from tests.conftest import FAST_HASH
 from tests.integration.contract.builders import account
+from tests.integration.contract.conftest import CountingTrigger
 from tests.services import postgres_server_url
 
 
@@ -68,7 +70,8 @@ def _drift(url: str) -> list[object]:
 
 
 async def _round_trip_an_account(url: str, tmp_path: Path) -> None:
-    container = bootstrap(Settings(database_url=url, profile="test", var_dir=str(tmp_path), **FAST_HASH))
+    settings = Settings(database_url=url, profile="test", var_dir=str(tmp_path), **FAST_HASH)
+    container = bootstrap(settings, overrides={OutboxRelayTrigger: CountingTrigger()})  # no relay draining it
     try:
         person = account()
         async with container.resolve(UnitOfWork) as uow:
@@ -113,3 +116,18 @@ async def test_every_revision_steps_down_and_up_one_at_a_time(empty_database: st
     for revision in reversed(revisions):
         upgrade(url, revision)
     assert _drift(url) == []
+
+
+def test_the_drift_check_sees_a_schema_that_differs(empty_database: str) -> None:
+    """Guards the guard: `_drift` must notice a missing index and column, or the tests above prove nothing."""
+    url = empty_database
+    upgrade(url)
+    engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP INDEX ix_audit_log_actor"))
+            conn.execute(sa.text("ALTER TABLE dead_letters DROP COLUMN retried_at"))
+    finally:
+        engine.dispose()
+    drift = _drift(url)
+    assert ("remove_index" in str(drift) or "add_index" in str(drift)) and "retried_at" in str(drift)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -239,17 +241,21 @@ async def test_dead_letters_page_newest_first_over_every_row(backend: Backend) -
             await uow.dead_letters.add(letter)
         await uow.commit()
     expected = [d.id for d in sorted(letters, key=lambda d: (d.failed_at, str(d.id)), reverse=True)]
-    async with backend.uow() as uow:
-        for limit in (1, 3, 7, 20):
-            pages: list[Page[DeadLetter]] = []
+    for limit in (1, 3, 7, 20):
+        pages: list[Page[DeadLetter]] = []
+        async with backend.uow() as uow:
+            assert [d.id for d in await walk(_recording(uow.dead_letters.list, limit, pages))] == expected
+        assert all(len(p.items) == limit for p in pages[:-1])
 
-            async def fetch(cursor: str | None, limit: int = limit) -> Page[DeadLetter]:
-                page = await uow.dead_letters.list(PageRequest(limit=limit, cursor=cursor))
-                pages.append(page)
-                return page
 
-            assert [d.id for d in await walk(fetch)] == expected
-            assert all(len(p.items) == limit for p in pages[:-1])
+def _recording(list_: Callable[[PageRequest], Awaitable[Page[Any]]], limit: int,
+               pages: list[Page[Any]]) -> Callable[[str | None], Awaitable[Page[Any]]]:  # fmt: skip
+    async def fetch(cursor: str | None) -> Page[Any]:
+        page = await list_(PageRequest(limit=limit, cursor=cursor))
+        pages.append(page)
+        return page
+
+    return fetch
 
 
 # --- processed events -------------------------------------------------------------------------------------

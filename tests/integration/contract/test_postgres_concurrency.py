@@ -36,38 +36,29 @@ async def _token(backend: Backend) -> tuple[uuid.UUID, uuid.UUID]:
     return token.id, code.id
 
 
+async def _refresh(backend: Backend, token_id: uuid.UUID, barrier: asyncio.Barrier) -> bool:
+    async with backend.uow() as uow:
+        await uow.sessions.refresh_by_hash("0" * 64)  # opens the transaction
+        await barrier.wait()
+        won = await uow.sessions.claim_refresh(token_id, utcnow())
+        await uow.commit()
+        return won
+
+
 async def test_of_racing_refresh_claims_exactly_one_wins(pg_backend: Backend) -> None:
     for _ in range(3):
         token_id, _code = await _token(pg_backend)
         barrier = asyncio.Barrier(RACERS)
-
-        async def refresh() -> bool:
-            async with pg_backend.uow() as uow:
-                await uow.sessions.refresh_by_hash("0" * 64)  # opens the transaction
-                await barrier.wait()
-                won = await uow.sessions.claim_refresh(token_id, utcnow())
-                await uow.commit()
-                return won
-
-        results = await asyncio.gather(*(refresh() for _ in range(RACERS)))
+        results = await asyncio.gather(*(_refresh(pg_backend, token_id, barrier) for _ in range(RACERS)))
         assert sorted(results) == [False] * (RACERS - 1) + [True]
 
 
 async def test_two_refreshes_racing_exactly_one_wins(pg_backend: Backend) -> None:
     """The case the brief names: two units of work, asyncio.gather, one True."""
     token_id, _code = await _token(pg_backend)
-    first, second = pg_backend.uow(), pg_backend.uow()
     barrier = asyncio.Barrier(2)
-
-    async def claim(uow: object) -> bool:
-        async with uow as u:  # type: ignore[attr-defined]
-            await u.sessions.get(uuid.uuid4())
-            await barrier.wait()
-            won = await u.sessions.claim_refresh(token_id, utcnow())
-            await u.commit()
-            return bool(won)
-
-    assert sorted(await asyncio.gather(claim(first), claim(second))) == [False, True]
+    results = await asyncio.gather(_refresh(pg_backend, token_id, barrier), _refresh(pg_backend, token_id, barrier))
+    assert sorted(results) == [False, True]
     async with pg_backend.uow() as uow:
         assert await uow.sessions.claim_refresh(token_id, utcnow()) is False
 

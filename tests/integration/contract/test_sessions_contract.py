@@ -50,7 +50,8 @@ async def test_a_session_reads_back_and_an_unknown_one_is_none(backend: Backend)
 async def test_live_for_lists_only_unrevoked_unexpired_sessions_of_that_account(backend: Backend) -> None:
     mine, theirs = await _account(backend), await _account(backend)
     now = utcnow()
-    live, revoked, expired = auth_session(mine), auth_session(mine), auth_session(mine, expires_in=timedelta(minutes=-1))
+    live, revoked = auth_session(mine), auth_session(mine)
+    expired = auth_session(mine, expires_in=timedelta(minutes=-1))
     other = auth_session(theirs)
     async with backend.uow() as uow:
         for s in (live, revoked, expired, other):

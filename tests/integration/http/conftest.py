@@ -105,8 +105,9 @@ class Api:
         await self.container.resolve(TaskQueue).drain()
 
     async def register(self, email: str | None = None, password: str = PASSWORD, **fields: Any) -> dict[str, Any]:
-        response = await self.client.post("/api/v1/auth/register",
-                                          json={"email": email or unique_email(), "password": password, **fields})
+        response = await self.client.post(
+            "/api/v1/auth/register", json={"email": email or unique_email(), "password": password, **fields}
+        )
         assert response.status_code == 201, response.text
         return dict(response.json())
 
@@ -132,8 +133,9 @@ class Api:
     async def staff(self, *permissions: str) -> User:
         """A registered account holding a fresh role with exactly these permissions, logged in."""
         account = await self.register()
-        role = await self.resolve(CreateRole)(NewRole(SYSTEM, f"role_{uuid.uuid4().hex[:8]}", "Test role",
-                                                      list(permissions)))
+        role = await self.resolve(CreateRole)(
+            NewRole(SYSTEM, f"role_{uuid.uuid4().hex[:8]}", "Test role", list(permissions))
+        )
         await self.resolve(SetAccountRoles)(AssignRoles(SYSTEM, uuid.UUID(account["id"]), [role.id]))
         pair = await self.login(account["email"])
         return User(account["id"], account["email"], PASSWORD, pair["access_token"], pair["refresh_token"])
@@ -163,12 +165,14 @@ def settings_for(url: str, tmp_path: Path, **values: Any) -> Settings:
 
 
 @asynccontextmanager
-async def running_api(kind: str, url: str, tmp_path: Path, *, overrides: dict[Any, Any] | None = None,
-                      **settings: Any) -> AsyncIterator[Api]:
+async def running_api(
+    kind: str, url: str, tmp_path: Path, *, overrides: dict[Any, Any] | None = None, **settings: Any
+) -> AsyncIterator[Api]:
     """The app over `url`, with recording mail and SMS (and any other port overrides); closed afterwards."""
     mailer, sms = FlakyMailer(), MemorySms()
-    container = bootstrap(settings_for(url, tmp_path, **settings),
-                          overrides={Mailer: mailer, SmsSender: sms, **(overrides or {})})
+    container = bootstrap(
+        settings_for(url, tmp_path, **settings), overrides={Mailer: mailer, SmsSender: sms, **(overrides or {})}
+    )
     app = create_app(container)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:

@@ -108,6 +108,20 @@ async def test_ten_failures_lock_the_email_even_with_the_right_password(api: Api
     assert (await api.token(other["email"])).status_code == 200
 
 
+async def test_throttling_holds_with_redis_configured(sqlite_url: str, redis_url: str, tmp_path: Path) -> None:
+    """With REDIS_URL set the failure counts live in Redis: the same limits, shared by every process."""
+    async with running_api("sqlite", sqlite_url, tmp_path, redis_url=redis_url) as api:
+        account = await api.register()
+        for _ in range(10):
+            assert_problem(await api.token(account["email"], "wrong-password"), 401)
+        locked = await api.token(account["email"])
+        assert_problem(locked, 429, "rate_limited")
+        assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
+    # another app process over the same Redis sees the lock too
+    async with running_api("sqlite", sqlite_url, tmp_path, redis_url=redis_url) as other:
+        assert_problem(await other.token(account["email"]), 429)
+
+
 async def test_email_lock_ends_when_the_window_passes(api: Api) -> None:
     admin = await api.admin()
     put = await api.client.put("/api/v1/admin/settings/auth.login_window_seconds", json={"value": 1},

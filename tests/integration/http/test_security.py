@@ -29,7 +29,7 @@ def sample(hint: Any) -> Any:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is Literal:
         return args[0]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return sample(next(a for a in args if a is not type(None)))
     if origin in (list, tuple, set, frozenset):
         return []

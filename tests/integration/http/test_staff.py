@@ -37,8 +37,8 @@ async def test_role_crud(api: Api) -> None:
     listed = (await api.client.get(ROLES, headers=admin.headers)).json()["items"]
     assert [r for r in listed if r["id"] == role["id"]] == [role]
 
-    changed = await api.client.patch(f"{ROLES}/{role['id']}", json={"name": "Toplayıcı", "permissions": ["orders.manage"]},
-                                     headers=admin.headers)  # fmt: skip
+    patch = {"name": "Toplayıcı", "permissions": ["orders.manage"]}
+    changed = await api.client.patch(f"{ROLES}/{role['id']}", json=patch, headers=admin.headers)
     assert changed.status_code == 200, changed.text
     assert (changed.json()["name"], changed.json()["permissions"]) == ("Toplayıcı", ["orders.manage"])
     assert changed.json()["code"] == "picker"
@@ -87,8 +87,11 @@ async def test_assigning_roles_grants_their_permissions(api: Api) -> None:
     assert me["permissions"] == ["audit.read"]
     assert_problem(await api.client.get("/api/v1/admin/settings", headers=user.headers), 403)
 
-    unknown = await api.client.put(f"/api/v1/admin/accounts/{user.id}/roles",
-                                   json={"role_ids": ["00000000-0000-4000-8000-000000000000"]}, headers=admin.headers)
+    unknown = await api.client.put(
+        f"/api/v1/admin/accounts/{user.id}/roles",
+        json={"role_ids": ["00000000-0000-4000-8000-000000000000"]},
+        headers=admin.headers,
+    )
     body = assert_problem(unknown, 422)
     assert body["errors"][0]["loc"] == ["body", "role_ids", 0]
 
@@ -111,11 +114,13 @@ async def test_staff_cannot_grant_what_they_lack(api: Api) -> None:
     accounts_role = await create_role(api, admin, "account_admin", ["accounts.manage"])
     target = await api.customer()
 
-    escalate = await api.client.put(f"/api/v1/admin/accounts/{target.id}/roles",
-                                    json={"role_ids": [settings_role["id"]]}, headers=manager.headers)
+    escalate = await api.client.put(
+        f"/api/v1/admin/accounts/{target.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=manager.headers
+    )
     assert_problem(escalate, 409, "cannot_escalate")
-    themselves = await api.client.put(f"/api/v1/admin/accounts/{manager.id}/roles",
-                                      json={"role_ids": [settings_role["id"]]}, headers=manager.headers)
+    themselves = await api.client.put(
+        f"/api/v1/admin/accounts/{manager.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=manager.headers
+    )
     assert_problem(themselves, 409, "cannot_escalate")
     # nothing was granted
     assert (await api.client.get("/api/v1/me", headers=target.headers)).json()["roles"] == []
@@ -126,8 +131,9 @@ async def test_staff_cannot_grant_what_they_lack(api: Api) -> None:
     assert ok.status_code == 200, ok.text
     assert ok.json()["permissions"] == ["accounts.manage"]
     # and a manager cannot make a role carrying more than they hold either way round: the superuser can
-    by_admin = await api.client.put(f"/api/v1/admin/accounts/{target.id}/roles",
-                                    json={"role_ids": [settings_role["id"]]}, headers=admin.headers)
+    by_admin = await api.client.put(
+        f"/api/v1/admin/accounts/{target.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=admin.headers
+    )
     assert by_admin.status_code == 200
 
 
@@ -179,7 +185,10 @@ async def test_settings_read_write_reset(api: Api) -> None:
     assert put.status_code == 200, put.text
     assert (put.json()["value"], put.json()["is_default"]) == (30, False)
     again = {s["key"]: s for s in (await api.client.get(SETTINGS, headers=admin.headers)).json()["items"]}
-    assert (again["auth.access_token_minutes"]["value"], again["auth.access_token_minutes"]["is_default"]) == (30, False)
+    assert (again["auth.access_token_minutes"]["value"], again["auth.access_token_minutes"]["is_default"]) == (
+        30,
+        False,
+    )
     # and it takes effect: new access tokens live 30 minutes
     user = await api.register()
     assert (await api.login(user["email"]))["expires_in"] == 30 * 60
@@ -218,8 +227,10 @@ async def test_audit_log_records_staff_writes_and_filters(api: Api) -> None:
 
     setting = (await api.client.get(log, params={"target_type": "setting", "target_id": "auth.access_token_minutes"},
                                     headers=admin.headers)).json()["items"]  # fmt: skip
-    assert [(e["actor_id"], e["changes"]["value"]) for e in setting] == [(other_admin.id, [20, 15]),
-                                                                         (admin.id, [15, 20])]  # newest first
+    assert [(e["actor_id"], e["changes"]["value"]) for e in setting] == [
+        (other_admin.id, [20, 15]),
+        (admin.id, [15, 20]),
+    ]  # newest first
     account = (await api.client.get(log, params={"target_type": "account", "target_id": target.id},
                                     headers=admin.headers)).json()["items"]  # fmt: skip
     assert [e["changes"] for e in account] == [{"is_active": [True, False]}]
@@ -229,8 +240,10 @@ async def test_audit_log_records_staff_writes_and_filters(api: Api) -> None:
     assert len(since_before) >= 5
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     assert (await api.client.get(log, params={"since": future}, headers=admin.headers)).json()["items"] == []
-    assert (await api.client.get(log, params={"until": before.isoformat()}, headers=admin.headers)).json()["items"] == []
-    zulu = (await api.client.get(log, params={"since": before.strftime("%Y-%m-%dT%H:%M:%SZ")}, headers=admin.headers))
+    assert (await api.client.get(log, params={"until": before.isoformat()}, headers=admin.headers)).json()[
+        "items"
+    ] == []
+    zulu = await api.client.get(log, params={"since": before.strftime("%Y-%m-%dT%H:%M:%SZ")}, headers=admin.headers)
     assert zulu.status_code == 200 and len(zulu.json()["items"]) >= 5
     naive = await api.client.get(log, params={"since": "2026-01-01T00:00:00"}, headers=admin.headers)
     assert_problem(naive, 422)
