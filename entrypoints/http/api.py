@@ -197,9 +197,24 @@ def parse_json(request: Request, raw: bytes) -> Any:
     if not raw.strip():
         raise BadRequest("the request needs a JSON body", code="malformed_json")
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body is not valid JSON", code="malformed_json") from None
+    if errors := list(_nul_characters(data, ("body",))):
+        raise Invalid("text must not contain NUL characters", errors=errors)
+    return data
+
+
+def _nul_characters(value: Any, loc: tuple[str | int, ...]) -> Any:
+    """Where a JSON value holds U+0000, which no text column stores (PostgreSQL refuses it outright)."""
+    if isinstance(value, str) and "\x00" in value:
+        yield FieldError(loc, "must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_characters(key, (*loc, key)) if "\x00" in key else _nul_characters(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nul_characters(item, (*loc, i))
 
 
 def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -223,6 +238,9 @@ def parse_query(cls: type[Any], request: Request) -> Any:
     for field in attrs.fields(cls):
         raw = request.query_params.get(field.name)
         if raw is None:
+            continue
+        if "\x00" in raw:
+            errors.append(FieldError(("query", field.name), "must not contain NUL characters"))
             continue
         try:
             values[field.name] = _coerce(raw, hints[field.name])

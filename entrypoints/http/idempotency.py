@@ -39,8 +39,8 @@ async def idempotent(request: Request, required: bool, actor: Actor | None, cont
         if required:
             raise BadRequest("this request needs an Idempotency-Key header", code="idempotency_key_required")
         return await run(raw)
-    if not 1 <= len(key) <= 255:
-        raise Invalid("Idempotency-Key must be 1 to 255 characters", code="invalid_idempotency_key")
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise Invalid("Idempotency-Key must be 1 to 255 printable characters", code="invalid_idempotency_key")
     store: IdempotencyStore = container.resolve(IdempotencyStore)
     scope, fingerprint = caller_scope(request, actor), request_fingerprint(request, raw)
     existing = await store.begin(scope, key, fingerprint, utcnow())

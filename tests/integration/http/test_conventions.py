@@ -85,6 +85,34 @@ async def test_unknown_fields_are_422_with_their_location(api: Api) -> None:
     assert ["body", "email"] in [e["loc"] for e in wrong_type["errors"]]
 
 
+async def test_text_with_nul_characters_is_422_never_500(api: Api) -> None:
+    """PostgreSQL stores no U+0000 in text; such input is refused up front on both databases alike."""
+    admin = await api.admin()
+    h, nul = admin.headers, "a\u0000b"
+    body_cases = [
+        ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD, "first_name": nul}, {}, ["body", "first_name"]),
+        ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD + nul}, {}, ["body", "password"]),
+        ("POST", "/api/v1/auth/token", {"email": f"{nul}@example.com", "password": PASSWORD}, {}, ["body", "email"]),
+        ("POST", "/api/v1/auth/password-reset", {"email": f"{nul}@example.com"}, {}, ["body", "email"]),
+        ("POST", "/api/v1/admin/roles", {"code": "r1", "name": "R", "permissions": [nul]}, h, ["body", "permissions", 0]),
+        ("PUT", "/api/v1/admin/settings/shop.name", {"value": nul}, h, ["body", "value"]),
+        ("PATCH", "/api/v1/me", {"last_name": nul}, h, ["body", "last_name"]),
+        ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD, nul: 1}, {}, ["body", nul]),
+    ]  # fmt: skip
+    for method, path, payload, headers, loc in body_cases:
+        response = await api.client.request(method, path, json=payload, headers=headers)
+        body = assert_problem(response, 422)
+        assert loc in [e["loc"] for e in body["errors"]], (path, body)
+    for path, param in (("/api/v1/admin/audit-log", "target_type"), ("/api/v1/admin/accounts", "q")):
+        body = assert_problem(await api.client.get(path, params={param: nul}, headers=h), 422)
+        assert body["errors"][0]["loc"] == ["query", param]
+    keyed = await api.client.post(REGISTER, json={"email": unique_email(), "password": PASSWORD},
+                                  headers={"Idempotency-Key": nul})  # fmt: skip
+    assert_problem(keyed, 422, "invalid_idempotency_key")
+    shop = await api.client.get("/api/v1/admin/settings", headers=h)
+    assert {s["key"]: s for s in shop.json()["items"]}["shop.name"]["is_default"] is True
+
+
 async def test_list_limits_and_cursors(api: Api) -> None:
     admin = await api.admin()
     for path in ("/api/v1/admin/accounts", "/api/v1/admin/audit-log", "/api/v1/admin/jobs/dead-letters"):

@@ -1,8 +1,8 @@
 """Property-based requests from the served OpenAPI document against the in-process app on SQLite.
 
 Every operation gets valid and invalid generated requests as a superuser, and the public ones anonymously too,
-derandomized and bounded. No answer may be a 5xx, and each must be one the document declares, of the declared media type and
-(for declared successes) the declared schema.
+derandomized and bounded. No answer may be a 5xx, and each must be one the document declares, of the declared
+media type and (for declared successes) the declared schema.
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ async def test_staff_cannot_grant_what_they_lack(api: Api) -> None:
                               headers=manager.headers)  # fmt: skip
     assert ok.status_code == 200, ok.text
     assert ok.json()["permissions"] == ["accounts.manage"]
-    # and a manager cannot make a role carrying more than they hold either way round: the superuser can
+    # a superuser holds every permission, so may grant any role
     by_admin = await api.client.put(
         f"/api/v1/admin/accounts/{target.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=admin.headers
     )
