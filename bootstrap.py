@@ -214,4 +214,5 @@ async def shutdown(c: punq.Container) -> None:
         except punq.MissingDependencyError:
             continue
         close = getattr(resource, "dispose", None) or getattr(resource, "aclose", None)
-        await close()
+        if close is not None:
+            await close()

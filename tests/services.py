@@ -31,7 +31,7 @@ def _docker_answers() -> bool:
 
         docker.from_env(timeout=2).ping()
         return True
-    except Exception:
+    except Exception:  # noqa: BLE001  (no client, no daemon, no permission: all mean "no Docker")
         return False
 
 
@@ -57,16 +57,33 @@ def postgres_server_url() -> str:
         atexit.register(container.stop)
         return container.get_connection_url()
     initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if initdb and pg_ctl and os.geteuid() != 0:
-        data = tempfile.mkdtemp(prefix="carsi-pg-")
-        port = _free_port()
-        subprocess.run([initdb, "-D", data, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
-        subprocess.run([pg_ctl, "-D", data, "-o", f"-p {port} -k {data}", "-l", f"{data}/log", "-w", "start"],
-                       check=True, capture_output=True)  # fmt: skip
-        atexit.register(lambda: subprocess.run([pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True))
-        return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    if initdb and pg_ctl:
+        return _throwaway_postgres(initdb, pg_ctl)
     pytest.fail("no PostgreSQL for the tests: set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/postgres),"
                 " run a Docker daemon, or put initdb and pg_ctl on PATH", pytrace=False)  # fmt: skip
+
+
+def _throwaway_postgres(initdb: str, pg_ctl: str) -> str:
+    """initdb + pg_ctl into a temporary directory; as root (which PostgreSQL refuses) via the postgres user."""
+    as_user: list[str] = []
+    data = tempfile.mkdtemp(prefix="carsi-pg-")
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.fail("initdb refuses to run as root and there is no 'postgres' user: set TEST_DATABASE_URL",
+                        pytrace=False)  # fmt: skip
+        os.chown(data, owner.pw_uid, owner.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run([*as_user, initdb, "-D", data, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
+    subprocess.run([*as_user, pg_ctl, "-D", data, "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+                    "-l", f"{data}/log", "-w", "start"], check=True, capture_output=True)  # fmt: skip
+    atexit.register(lambda: subprocess.run([*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"],
+                                           capture_output=True))  # fmt: skip
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
 
 @cache

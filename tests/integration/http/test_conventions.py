@@ -88,13 +88,15 @@ async def test_unknown_fields_are_422_with_their_location(api: Api) -> None:
 async def test_text_with_nul_characters_is_422_never_500(api: Api) -> None:
     """PostgreSQL stores no U+0000 in text; such input is refused up front on both databases alike."""
     admin = await api.admin()
-    h, nul = admin.headers, "a\u0000b"
+    h, nul, roles = admin.headers, "a\u0000b", "/api/v1/admin/roles"
     body_cases = [
-        ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD, "first_name": nul}, {}, ["body", "first_name"]),
+        ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD, "last_name": nul}, {},
+         ["body", "last_name"]),
         ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD + nul}, {}, ["body", "password"]),
         ("POST", "/api/v1/auth/token", {"email": f"{nul}@example.com", "password": PASSWORD}, {}, ["body", "email"]),
         ("POST", "/api/v1/auth/password-reset", {"email": f"{nul}@example.com"}, {}, ["body", "email"]),
-        ("POST", "/api/v1/admin/roles", {"code": "r1", "name": "R", "permissions": [nul]}, h, ["body", "permissions", 0]),
+        ("POST", roles, {"code": "r1", "name": "R", "permissions": [nul]}, h, ["body", "permissions", 0]),
+        ("POST", roles, {"code": nul, "name": "R", "permissions": []}, h, ["body", "code"]),
         ("PUT", "/api/v1/admin/settings/shop.name", {"value": nul}, h, ["body", "value"]),
         ("PATCH", "/api/v1/me", {"last_name": nul}, h, ["body", "last_name"]),
         ("POST", REGISTER, {"email": unique_email(), "password": PASSWORD, nul: 1}, {}, ["body", nul]),

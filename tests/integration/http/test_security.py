@@ -141,6 +141,13 @@ async def test_a_customer_only_ever_sees_their_own_account(api: Api) -> None:
     assert (await api.client.get("/api/v1/me", headers=alice.headers)).json()["id"] == alice.id
     assert (await api.client.get("/api/v1/me", headers=bob.headers)).json()["id"] == bob.id
     assert_problem(await api.client.get(f"/api/v1/admin/accounts/{bob.id}", headers=alice.headers), 403)
-    # Alice's token cannot touch Bob's session, nor Bob's refresh token Alice's
+    # Alice's logout ends her session only
     await api.client.post("/api/v1/auth/logout", headers=alice.headers)
     assert (await api.client.get("/api/v1/me", headers=bob.headers)).status_code == 200
+    assert_problem(await api.client.get("/api/v1/me", headers=alice.headers), 401)
+    # Alice's PATCH /me changes Alice, whatever id she names
+    alice_again = await api.login(alice.email)
+    sneaky = await api.client.patch("/api/v1/me", json={"id": bob.id, "first_name": "Mallory"},
+                                    headers=bearer(alice_again["access_token"]))  # fmt: skip
+    assert_problem(sneaky, 422)
+    assert (await api.client.get("/api/v1/me", headers=bob.headers)).json()["first_name"] == "Bob"
