@@ -48,8 +48,12 @@ def _pg_worker_database() -> Iterator[str]:
 def pg_url(_pg_worker_database: str) -> str:
     """A migrated PostgreSQL database with every table emptied."""
     with psycopg.connect(_pg_worker_database, autocommit=True) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
         if tables:
             conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
     return _pg_worker_database

@@ -98,8 +98,10 @@ def redis_server_url() -> str:
         return f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
     if binary := shutil.which("redis-server"):
         port = _free_port()
-        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                                stdout=subprocess.DEVNULL)  # fmt: skip
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         atexit.register(proc.terminate)
         _wait_for_port(port)
         return f"redis://127.0.0.1:{port}/0"

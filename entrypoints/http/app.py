@@ -38,7 +38,9 @@ DOCS_PAGE = """<!doctype html>
 <link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
 <body><div id="docs"></div>
 <script src="/docs/static/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#docs", deepLinking: true, persistAuthorization: true});</script>
+<script>
+SwaggerUIBundle({url: "/openapi.json", dom_id: "#docs", deepLinking: true, persistAuthorization: true});
+</script>
 </body></html>"""
 
 
@@ -88,7 +90,10 @@ def create_app(container: punq.Container | None = None) -> Starlette:
     async def ready(_request: Request) -> Response:
         checks = await readiness(c)
         failed = [name for name, ok in checks.items() if not ok]
-        body = {"status": "unavailable" if failed else "ok", "checks": {k: "ok" if v else "failed" for k, v in checks.items()}}
+        body = {
+            "status": "unavailable" if failed else "ok",
+            "checks": {k: "ok" if v else "failed" for k, v in checks.items()},
+        }
         if failed:
             body["detail"] = f"not answering: {', '.join(failed)}"
         return JSONResponse(body, status_code=503 if failed else 200)

@@ -50,7 +50,9 @@ async def idempotent(request: Request, required: bool, actor: Actor | None, cont
         if existing.response is None:
             raise Conflict("a request with this Idempotency-Key is still running", code="idempotency_key_in_progress")
         stored = existing.response
-        return Response(stored.body, status_code=stored.status, headers={**stored.headers, "Idempotent-Replayed": "true"})
+        return Response(
+            stored.body, status_code=stored.status, headers={**stored.headers, "Idempotent-Replayed": "true"}
+        )
     try:
         response = await run(raw)
     except BaseException:

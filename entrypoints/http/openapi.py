@@ -138,13 +138,17 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
         if params:
             op["parameters"] = params
         if ep.body is not None:
-            op["requestBody"] = {"required": True,
-                                 "content": {"application/json": {"schema": builder.schema(ep.body, request=True)}}}  # fmt: skip
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": builder.schema(ep.body, request=True)}},
+            }
         if ep.response is None:
             op["responses"][str(ep.status)] = {"description": HTTPStatus(ep.status).phrase}
         else:
-            op["responses"][str(ep.status)] = {"description": HTTPStatus(ep.status).phrase,
-                                               "content": {"application/json": {"schema": builder.schema(ep.response)}}}  # fmt: skip
+            op["responses"][str(ep.status)] = {
+                "description": HTTPStatus(ep.status).phrase,
+                "content": {"application/json": {"schema": builder.schema(ep.response)}},
+            }
         codes = set(ep.errors)
         if ep.body is not None or ep.query is not None:
             codes |= {400, 413, 422} if ep.body is not None else {422}
@@ -163,16 +167,23 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
         if "{" in ep.path:
             codes.add(404)
         for code in sorted(codes):
-            op["responses"][str(code)] = {"description": HTTPStatus(code).phrase,
-                                          "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}  # fmt: skip
+            op["responses"][str(code)] = {
+                "description": HTTPStatus(code).phrase,
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            }
         paths.setdefault(ep.public_path, {})[ep.method.lower()] = op
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version,
-                 "description": "Çarşı headless-commerce API. Money is {amount: decimal string, currency}."},  # fmt: skip
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Çarşı headless-commerce API. Money is {amount: decimal string, currency}.",
+        },
         "paths": paths,
-        "components": {"schemas": builder.components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},  # fmt: skip
+        "components": {
+            "schemas": builder.components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
     }
 
 

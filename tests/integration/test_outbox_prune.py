@@ -10,8 +10,8 @@ import pytest
 
 from adapters.memory.services import FixedClock, MemoryMailer
 from bootstrap import Settings, bootstrap, shutdown
-from core.accounts.use_cases.registration import Register, RegisterAccount
 from core.accounts.events import EmailVerified
+from core.accounts.use_cases.registration import Register, RegisterAccount
 from core.platform.outbox import PruneOutbox
 from ports.services import Clock, Mailer, OutboxRelayTrigger, TaskQueue
 from ports.uow import UnitOfWork
@@ -20,11 +20,16 @@ from tests.conftest import FAST_HASH
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])
 async def container(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[object]:
-    url = "memory://" if request.param == "memory" else request.getfixturevalue(
-        "sqlite_url" if request.param == "sqlite" else "pg_url")
+    url = (
+        "memory://"
+        if request.param == "memory"
+        else request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    )
     clock = FixedClock()
-    c = bootstrap(Settings(database_url=url, profile="test", var_dir=str(tmp_path), **FAST_HASH),
-                  overrides={Clock: clock, Mailer: MemoryMailer()})
+    c = bootstrap(
+        Settings(database_url=url, profile="test", var_dir=str(tmp_path), **FAST_HASH),
+        overrides={Clock: clock, Mailer: MemoryMailer()},
+    )
     yield c
     await shutdown(c)
 

@@ -49,10 +49,23 @@ class AccountOut:
 
 
 def account_out(account: Account) -> AccountOut:
-    return AccountOut(account.id, account.email, account.first_name, account.last_name, account.phone,
-                      account.gender, account.birthdate, account.is_email_verified, account.is_phone_verified,
-                      account.is_active, account.is_superuser, sorted(r.code for r in account.roles if not r.is_deleted),
-                      sorted(account.permissions), account.last_login_at, account.created_at)  # fmt: skip
+    return AccountOut(
+        account.id,
+        account.email,
+        account.first_name,
+        account.last_name,
+        account.phone,
+        account.gender,
+        account.birthdate,
+        account.is_email_verified,
+        account.is_phone_verified,
+        account.is_active,
+        account.is_superuser,
+        sorted(r.code for r in account.roles if not r.is_deleted),
+        sorted(account.permissions),
+        account.last_login_at,
+        account.created_at,
+    )
 
 
 @attrs.frozen

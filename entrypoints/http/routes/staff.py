@@ -143,5 +143,3 @@ async def set_account_roles(ctx: Ctx) -> AccountOut:
     """Replace the roles an account holds (you cannot grant permissions you do not hold)."""
     cmd = AssignRoles(ctx.me, ctx.params["account_id"], list(ctx.body.role_ids))
     return account_out(await ctx.use(SetAccountRoles)(cmd))
-
-
