@@ -81,12 +81,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Ratios against a bare Starlette route timed in the same run (see bench/http.py); results in bench/results/.
 bench: install
-	@if [ -d bench ]; then \
-	    $(BIN)/python -m pytest bench $(PYTEST_ARGS); \
-	else \
-	    echo "no benchmarks: there is no bench/ folder"; \
-	fi
+	$(BIN)/python -m bench.http
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .hypothesis
