@@ -202,6 +202,49 @@ def use_case_classes() -> list[type[Any]]:
     return found
 
 
+# What the entry points use of the adapters, reached through here only (an import-linter contract).
+from adapters.arq.queue import RUN_JOB as RUN_JOB  # noqa: E402  (the arq function name the queue enqueues)
+from adapters.jobs.runner import JobRunner as JobRunner  # noqa: E402
+
+
+def migrate_database(settings: Settings, revision: str = "head") -> None:
+    from adapters.sql.migrate import upgrade
+
+    upgrade(settings.database_url, revision)
+
+
+def new_migration(settings: Settings, message: str) -> None:
+    """Write a migration from the difference between the mapped tables and the database."""
+    from adapters.sql.mapping import start_mappers
+    from adapters.sql.migrate import new_revision
+
+    start_mappers()
+    new_revision(settings.database_url, message)
+
+
+async def readiness(c: punq.Container) -> dict[str, str | None]:
+    """Each backing service → None when it answers, else why not. The database always; Redis when set."""
+    import sqlalchemy as sa
+
+    checks: dict[str, str | None] = {}
+    settings: Settings = c.resolve(Settings)
+    checks["database"] = None
+    if not settings.is_memory:
+        try:
+            async with c.resolve("engine").connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            checks["database"] = None
+        except Exception as exc:  # noqa: BLE001  (any failure means not ready)
+            checks["database"] = type(exc).__name__
+    if settings.redis_url:
+        try:
+            await c.resolve("redis").ping()
+            checks["redis"] = None
+        except Exception as exc:  # noqa: BLE001
+            checks["redis"] = type(exc).__name__
+    return checks
+
+
 async def shutdown(c: punq.Container) -> None:
     """Close what bootstrap opened: database pool, Redis connections, pending in-process jobs."""
     queue = c.resolve(TaskQueue)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 import punq
 
-from bootstrap import Settings, bootstrap, shutdown
+from bootstrap import Settings, bootstrap, migrate_database, new_migration, shutdown
 from core.shared.errors import DomainError
 
 T = TypeVar("T")
@@ -66,13 +66,11 @@ def worker() -> None:
 @click.option("--revision", default="head", help="Target revision (default: head).")
 def migrate(revision: str) -> None:
     """Apply database migrations."""
-    from adapters.sql.migrate import upgrade
-
     settings = Settings.from_env()
     if settings.is_memory:
         click.echo("DATABASE_URL is memory://: nothing to migrate")
         return
-    upgrade(settings.database_url, revision)
+    migrate_database(settings, revision)
     click.echo(f"database at {revision}")
 
 
@@ -85,11 +83,7 @@ def db() -> None:
 @click.option("-m", "--message", required=True, help="What the migration does.")
 def db_revision(message: str) -> None:
     """Write a new migration from the difference between the tables and the database."""
-    from adapters.sql.mapping import start_mappers
-    from adapters.sql.migrate import new_revision
-
-    start_mappers()
-    new_revision(Settings.from_env().database_url, message)
+    new_migration(Settings.from_env(), message)
 
 
 @cli.group()

@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import punq
-import sqlalchemy as sa
 import swagger_ui
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -21,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bootstrap import Settings, bootstrap, shutdown
+from bootstrap import Settings, bootstrap, readiness, shutdown
 from entrypoints.http.api import Endpoint, Routes, starlette_route
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import BodyLimit, RequestContext
@@ -89,10 +88,12 @@ def create_app(container: punq.Container | None = None) -> Starlette:
 
     async def ready(_request: Request) -> Response:
         checks = await readiness(c)
-        failed = [name for name, ok in checks.items() if not ok]
+        failed = [name for name, error in checks.items() if error is not None]
+        for name in failed:
+            log.warning("readiness: %s does not answer (%s)", name, checks[name])
         body = {
             "status": "unavailable" if failed else "ok",
-            "checks": {k: "ok" if v else "failed" for k, v in checks.items()},
+            "checks": {name: "failed" if error else "ok" for name, error in checks.items()},
         }
         if failed:
             body["detail"] = f"not answering: {', '.join(failed)}"
@@ -138,29 +139,6 @@ async def periodic_jobs(c: punq.Container, relay_every: float = 30.0, prune_ever
             last_prune = time.monotonic()
             await queue.enqueue("prune_outbox", {})
         await asyncio.sleep(relay_every)
-
-
-async def readiness(c: punq.Container) -> dict[str, bool]:
-    """Does each backing service answer? The database always; Redis when configured."""
-    checks: dict[str, bool] = {}
-    settings: Settings = c.resolve(Settings)
-    if not settings.is_memory:
-        try:
-            async with c.resolve("engine").connect() as conn:
-                await conn.execute(sa.text("SELECT 1"))
-            checks["database"] = True
-        except Exception as exc:  # noqa: BLE001  (any failure means not ready)
-            log.warning("readiness: database does not answer: %r", exc)
-            checks["database"] = False
-    else:
-        checks["database"] = True
-    if settings.redis_url:
-        try:
-            checks["redis"] = bool(await c.resolve("redis").ping())
-        except Exception as exc:  # noqa: BLE001
-            log.warning("readiness: redis does not answer: %r", exc)
-            checks["redis"] = False
-    return checks
 
 
 def app_from_env() -> Starlette:

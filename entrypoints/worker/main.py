@@ -27,9 +27,7 @@ from arq.connections import RedisSettings
 from arq.constants import default_queue_name
 from arq.worker import Retry, Worker, func
 
-from adapters.arq.queue import RUN_JOB
-from adapters.jobs.runner import JobRunner
-from bootstrap import Settings, bootstrap, shutdown
+from bootstrap import RUN_JOB, JobRunner, Settings, bootstrap, shutdown
 from core.jobs import JOBS
 from core.shared.actor import SYSTEM, current_actor
 from entrypoints.observability import configure_logging, init_sentry, request_id
