@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.orm.exc import StaleDataError
@@ -71,6 +72,29 @@ class _Session(Session):
             super().flush(objects)
         except StaleDataError:
             raise Conflict("someone else changed this at the same time; read it again", code="stale_write") from None
+        except IntegrityError as exc:
+            raise integrity_conflict(exc) from None
+
+
+# A unique key a concurrent writer got to first -> the code the use case gives when it sees the duplicate itself.
+# Keys: PostgreSQL's constraint name, SQLite's "table.column".
+UNIQUE_CODES = {
+    "uq_accounts_email": "email_taken",
+    "accounts.email": "email_taken",
+    "uq_roles_code_live": "duplicate_code",
+    "roles.code": "duplicate_code",
+}
+
+
+def integrity_conflict(exc: IntegrityError) -> Conflict:
+    """A constraint the database enforced (a race the use case's own check lost) as a 409, never a 500."""
+    text = str(exc.orig)
+    constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+    if constraint is None and "UNIQUE constraint failed: " in text:
+        constraint = text.split("UNIQUE constraint failed: ", 1)[1].split(",")[0].strip()
+    if constraint is not None and ("unique" in text.lower() or "duplicate key" in text):
+        return Conflict("this already exists", code=UNIQUE_CODES.get(constraint, "duplicate"))
+    return Conflict("this conflicts with other data that changed meanwhile; read it again", code="integrity_conflict")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
