@@ -16,6 +16,7 @@ from core.shared.entity import Entity
 from core.shared.errors import NotFound
 from core.shared.events import StoredEvent
 from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.text import search_key
 from ports.platform import AuditQuery
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ class MemoryAccounts(_Repo):
     async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Account]:
         rows = self._all()
         if q:
-            rows = [a for a in rows if q.lower() in f"{a.email} {a.first_name} {a.last_name}".lower()]
+            rows = [a for a in rows if search_key(q) in a.search_text()]
         return _page(rows, page, _created)
 
 

@@ -127,6 +127,14 @@ def _stamp(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.new:
         if isinstance(obj, Entity):
             obj.stamp(by, now, created=True)
+            _keep_search_key(obj)
     for obj in session.dirty:
         if isinstance(obj, Entity) and session.is_modified(obj, include_collections=True):
             obj.stamp(by, now, created=False)
+            _keep_search_key(obj)
+
+
+def _keep_search_key(obj: Any) -> None:
+    """Entities that say what they are searched by (`search_text()`) have it kept in a `search_key` column."""
+    if hasattr(obj, "search_text") and hasattr(type(obj), "_search_key"):
+        obj._search_key = obj.search_text()

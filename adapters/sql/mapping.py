@@ -28,7 +28,8 @@ def start_mappers() -> None:
     _mapped = True
     _entity(Role, t.roles)
     _entity(Account, t.accounts, roles=relationship(Role, secondary=t.account_roles, lazy="selectin",
-                                                        order_by=t.roles.c.code))  # fmt: skip
+                                                    order_by=t.roles.c.code),
+            _search_key=t.accounts.c.search_key)  # fmt: skip
     _entity(AuthSession, t.auth_sessions)
     _entity(Language, t.languages)
     mapper_registry.map_imperatively(RefreshToken, t.refresh_tokens)

@@ -16,6 +16,7 @@ from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverrid
 from core.shared.errors import FieldError, Invalid, NotFound
 from core.shared.events import StoredEvent
 from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.text import search_key
 from core.shared.time import utcnow
 from ports.platform import AuditQuery
 
@@ -100,10 +101,8 @@ class SqlAccounts(_Repo):
     async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Account]:
         stmt = sa.select(Account)
         if q:
-            like = f"%{q.lower()}%"
-            c = t.accounts.c
-            stmt = stmt.where(sa.or_(c.email.like(like), sa.func.lower(c.first_name).like(like),
-                                     sa.func.lower(c.last_name).like(like)))  # fmt: skip
+            escaped = search_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(t.accounts.c.search_key.like(f"%{escaped}%", escape="\\"))
         return await keyset_page(self.session, stmt, page, [t.accounts.c.created_at, t.accounts.c.id])
 
 

@@ -60,6 +60,7 @@ accounts = sa.Table(
     sa.Column("phone_verified_at", UTCDateTime, nullable=True),
     sa.Column("is_superuser", sa.Boolean, nullable=False, default=False),
     sa.Column("last_login_at", UTCDateTime, nullable=True),
+    sa.Column("search_key", sa.String(500), nullable=False, default=""),  # Account.search_text(), kept on flush
 )  # fmt: skip
 
 account_roles = sa.Table(

@@ -222,3 +222,33 @@ async def test_a_changed_role_changes_every_account_holding_it(backend: Backend)
             got = await uow.accounts.get(person.id)
             assert got.permissions == frozenset({"accounts.manage", "orders.manage"})
             assert got.roles[0].description == "front desk"
+
+
+async def test_search_folds_turkish_letters_and_case_and_takes_wildcards_literally(backend) -> None:  # type: ignore[no-untyped-def]
+    from core.shared.pagination import PageRequest
+
+    async with backend.uow() as uow:
+        for email, first, last in [("isik@example.com", "AYŞE", "IŞIK"), ("gul@example.com", "Gül", "Çelik"),
+                                   ("per_cent@example.com", "Yüzde", "100%")]:  # fmt: skip
+            await uow.accounts.add(Account(email=email, password_hash="x", first_name=first, last_name=last))
+        await uow.commit()
+
+    async def found(q: str) -> list[str]:
+        async with backend.uow() as uow:
+            page = await uow.accounts.list(PageRequest(limit=100), q=q)
+            return sorted(a.email for a in page.items)
+
+    assert await found("ayşe ışık") == ["isik@example.com"]
+    assert await found("ayse isik") == ["isik@example.com"]
+    assert await found("AYSE") == ["isik@example.com"]
+    assert await found("çel") == ["gul@example.com"]
+    assert await found("GÜL ÇELİK") == ["gul@example.com"]
+    assert await found("0%") == ["per_cent@example.com"]
+    assert await found("r_c") == ["per_cent@example.com"]
+    assert await found("r%c") == []
+    async with backend.uow() as uow:  # a changed name is found by its new spelling
+        account = await uow.accounts.by_email("gul@example.com")
+        account.update_profile({"last_name": "Şahin"})
+        await uow.commit()
+    assert await found("sahin") == ["gul@example.com"]
+    assert await found("celik") == []

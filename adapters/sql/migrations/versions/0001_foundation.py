@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("phone_verified_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("is_superuser", sa.Boolean(), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("search_key", sa.String(length=500), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
         sa.UniqueConstraint("email", name=op.f("uq_accounts_email")),
     )
