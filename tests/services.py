@@ -81,8 +81,12 @@ def _throwaway_postgres(initdb: str, pg_ctl: str) -> str:
     subprocess.run([*as_user, initdb, "-D", data, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
     subprocess.run([*as_user, pg_ctl, "-D", data, "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
                     "-l", f"{data}/log", "-w", "start"], check=True, capture_output=True)  # fmt: skip
-    atexit.register(lambda: subprocess.run([*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"],
-                                           capture_output=True))  # fmt: skip
+
+    def stop() -> None:
+        subprocess.run([*as_user, pg_ctl, "-D", data, "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+    atexit.register(stop)
     return f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
 
