@@ -12,12 +12,19 @@ from core.accounts.permissions import DEFAULT_ROLES
 from core.accounts.values import check_password, check_text, normalize_email
 from core.platform.audit import audit
 from core.shared.actor import SYSTEM, Actor
-from core.shared.errors import Conflict, FieldError, Invalid, NotFound
+from core.shared.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from core.shared.pagination import Page, PageRequest
 
 if TYPE_CHECKING:
     from ports.services import PasswordHasher
     from ports.uow import UnitOfWork
+
+
+def _no_escalation(actor: Actor, granted: set[str]) -> None:
+    """Staff hand out (to accounts or through roles) only permissions they hold themselves."""
+    lacking = sorted(p for p in granted if not actor.can(p))
+    if lacking:
+        raise Forbidden(f"you cannot grant permissions you do not hold: {', '.join(lacking)}", code="cannot_escalate")
 
 
 @attrs.frozen
@@ -40,6 +47,7 @@ class CreateRole:
             if await self.uow.roles.by_code(cmd.code) is not None:
                 raise Conflict(f"a role with code {cmd.code!r} exists", code="duplicate_code")
             role = Role(code=cmd.code, name=cmd.name, description=cmd.description, permissions=cmd.permissions)
+            _no_escalation(cmd.actor, set(role.permissions))
             await self.uow.roles.add(role)
             await audit(self.uow, cmd.actor, "role.create", "role", role.id,
                         {"code": [None, role.code], "permissions": [None, role.permissions]})  # fmt: skip
@@ -65,7 +73,9 @@ class ChangeRole:
             check_text("name", cmd.name, 200, required=True)
         async with self.uow:
             role = await self.uow.roles.get(cmd.role_id)
+            before = set(role.permissions)
             changes = role.change(name=cmd.name, description=cmd.description, permissions=cmd.permissions)
+            _no_escalation(cmd.actor, set(role.permissions) - before)
             await audit(self.uow, cmd.actor, "role.update", "role", role.id, changes)
             await self.uow.commit()
         return role
@@ -117,9 +127,7 @@ class SetAccountRoles:
                 except NotFound:
                     error = FieldError(("body", "role_ids", i), "unknown role")
                     raise Invalid("unknown role", errors=[error]) from None
-            granted = {p for r in roles for p in r.permissions} - {p for r in account.roles for p in r.permissions}
-            if not all(cmd.actor.can(p) for p in granted):
-                raise Conflict("you cannot grant permissions you do not hold", code="cannot_escalate")
+            _no_escalation(cmd.actor, {p for r in roles for p in r.permissions} - account.permissions)
             changes = account.set_roles(roles)
             await audit(self.uow, cmd.actor, "account.roles", "account", account.id, changes)
             await self.uow.commit()
@@ -160,6 +168,8 @@ class SetAccountActive:
     async def __call__(self, cmd: AccountStatus) -> Account:
         async with self.uow:
             account = await self.uow.accounts.get(cmd.account_id)
+            if account.is_superuser and not cmd.actor.is_superuser:
+                raise Forbidden("only a superuser may disable or enable a superuser", code="permission_denied")
             if account.is_active != cmd.is_active:
                 await audit(self.uow, cmd.actor, "account.update", "account", account.id,
                             {"is_active": [account.is_active, cmd.is_active]})  # fmt: skip

@@ -117,11 +117,11 @@ async def test_staff_cannot_grant_what_they_lack(api: Api) -> None:
     escalate = await api.client.put(
         f"/api/v1/admin/accounts/{target.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=manager.headers
     )
-    assert_problem(escalate, 409, "cannot_escalate")
+    assert_problem(escalate, 403, "cannot_escalate")
     themselves = await api.client.put(
         f"/api/v1/admin/accounts/{manager.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=manager.headers
     )
-    assert_problem(themselves, 409, "cannot_escalate")
+    assert_problem(themselves, 403, "cannot_escalate")
     # nothing was granted
     assert (await api.client.get("/api/v1/me", headers=target.headers)).json()["roles"] == []
     assert_problem(await api.client.get("/api/v1/admin/settings", headers=manager.headers), 403)
@@ -135,6 +135,30 @@ async def test_staff_cannot_grant_what_they_lack(api: Api) -> None:
         f"/api/v1/admin/accounts/{target.id}/roles", json={"role_ids": [settings_role["id"]]}, headers=admin.headers
     )
     assert by_admin.status_code == 200
+
+
+async def test_staff_cannot_escalate_through_roles_or_touch_a_superuser(api: Api) -> None:
+    admin = await api.admin()
+    manager = await api.staff("accounts.manage")
+    made = await api.client.post(ROLES, json={"code": "god", "name": "God", "permissions": ["settings.manage"]},
+                                 headers=manager.headers)  # fmt: skip
+    assert_problem(made, 403, "cannot_escalate")
+    assert "god" not in [r["code"] for r in (await api.client.get(ROLES, headers=admin.headers)).json()["items"]]
+
+    # the manager's own role, widened by its holder: refused, and the role is unchanged
+    own = next(r for r in (await api.client.get(ROLES, headers=admin.headers)).json()["items"]
+               if r["permissions"] == ["accounts.manage"])  # fmt: skip
+    widened = await api.client.patch(f"{ROLES}/{own['id']}", json={"permissions": ["accounts.manage", "audit.read"]},
+                                     headers=manager.headers)  # fmt: skip
+    assert_problem(widened, 403, "cannot_escalate")
+    assert_problem(await api.client.get("/api/v1/admin/audit-log", headers=manager.headers), 403)
+    renamed = await api.client.patch(f"{ROLES}/{own['id']}", json={"name": "Account keepers"}, headers=manager.headers)
+    assert renamed.status_code == 200, renamed.text  # what grants nothing new is fine
+
+    disable = await api.client.patch(f"/api/v1/admin/accounts/{admin.id}", json={"is_active": False},
+                                     headers=manager.headers)  # fmt: skip
+    assert_problem(disable, 403, "permission_denied")
+    assert (await api.client.get("/api/v1/me", headers=admin.headers)).status_code == 200
 
 
 async def test_accounts_list_and_search(api: Api) -> None:

@@ -25,7 +25,7 @@ from core.accounts.use_cases.staff import (
     SetAccountRoles,
 )
 from core.shared.actor import SYSTEM, Actor
-from core.shared.errors import Conflict, Invalid, NotFound, Unauthenticated
+from core.shared.errors import Conflict, Forbidden, Invalid, NotFound, Unauthenticated
 from core.shared.pagination import PageRequest
 from ports.services import PasswordHasher
 from tests.unit.conftest import App
@@ -188,7 +188,7 @@ async def test_staff_cannot_grant_permissions_they_do_not_hold(app: App) -> None
     _, manager = await app.staff("manager@example.com", ["accounts.manage", "orders.manage"])
     target = await app.register("clerk@example.com")
     await app.use(SetAccountRoles)(AssignRoles(manager, target.id, [orders.id]))
-    with pytest.raises(Conflict) as e:
+    with pytest.raises(Forbidden) as e:
         await app.use(SetAccountRoles)(AssignRoles(manager, target.id, [both.id]))
     assert e.value.code == "cannot_escalate"
     assert [r.code for r in (await app.account(target.id)).roles] == ["orders"]
