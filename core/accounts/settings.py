@@ -17,3 +17,6 @@ EMAIL_TOKEN_HOURS = declare("auth.email_token_hours", int, 24,
 PHONE_CODE_MINUTES = declare("auth.phone_code_minutes", int, 10, "How long an SMS verification code works.", min=1)
 PHONE_CODE_ATTEMPTS = declare("auth.phone_code_attempts", int, 5, "Wrong codes allowed before a code is void.", min=1)
 PASSWORD_MIN_LENGTH = declare("auth.password_min_length", int, 8, "Shortest password accepted.", min=8, max=128)
+MESSAGES_PER_HOUR = declare("auth.messages_per_hour", int, 5,
+                            "Verification or reset messages one account may be sent per hour, per kind.",
+                            min=1, max=100)  # fmt: skip

@@ -13,10 +13,10 @@ from core.accounts.model import Account, OneTimeToken, TokenPurpose
 from core.accounts.secrets import digest, new_code, new_token
 from core.accounts.values import check_password, normalize_email
 from core.shared.actor import Actor
-from core.shared.errors import Conflict, Invalid
+from core.shared.errors import Conflict, Invalid, RateLimited
 
 if TYPE_CHECKING:
-    from ports.services import Clock, PasswordHasher, RuntimeSettings
+    from ports.services import Clock, PasswordHasher, RateLimiter, RuntimeSettings
     from ports.uow import UnitOfWork
 
 
@@ -28,8 +28,15 @@ def _bad_token() -> Invalid:
 class _Issuer:
     clock: Clock
     settings: RuntimeSettings
+    limiter: RateLimiter
 
     async def issue(self, uow: UnitOfWork, account: Account, purpose: TokenPurpose, to: str) -> None:
+        """Store a hashed secret and ask for it to be sent; a few per hour per account and kind, then 429
+        (mail bombing a victim, or running up the shop's SMS bill, stays bounded)."""
+        throttle = f"messages:{purpose}:{account.id}"
+        if wait := await self.limiter.blocked_for(throttle, await self.settings.get(keys.MESSAGES_PER_HOUR)):
+            raise RateLimited("too many messages of this kind; try again later", retry_after=wait)
+        await self.limiter.hit(throttle, 3600)
         now = self.clock.now()
         if purpose == "verify_phone":
             secret, hashed = new_code()
@@ -102,7 +109,10 @@ class RequestPasswordReset(_Issuer):
             account = await self.uow.accounts.by_email(normalize_email(cmd.email))
             if account is None or not account.can_log_in:
                 return
-            await self.issue(self.uow, account, "reset_password", account.email)
+            try:
+                await self.issue(self.uow, account, "reset_password", account.email)
+            except RateLimited:
+                return  # the same answer as for an unknown address: nothing to learn from a 429 here
             await self.uow.commit()
 
 

@@ -20,7 +20,7 @@ from core.accounts.use_cases.verification import (
     VerifyPhone,
 )
 from core.shared.actor import SYSTEM
-from core.shared.errors import Conflict, Invalid, Unauthenticated
+from core.shared.errors import Conflict, Invalid, RateLimited, Unauthenticated
 from tests.unit.conftest import PASSWORD, App
 
 EMAIL = "ayse@example.com"
@@ -268,3 +268,38 @@ async def test_no_phone_no_code(app: App) -> None:
         await app.use(RequestPhoneVerification)(actor)
     assert e.value.code == "no_phone"
     await _bad(app.use(VerifyPhone)(PhoneCode(actor, "123456")))
+
+
+# --- how many messages an account can be sent ----------------------------------------------------------------
+
+
+async def test_sms_codes_are_limited_per_account_and_hour(app: App) -> None:
+    _, actor = await _phone_user(app)
+    for _ in range(5):
+        await app.use(RequestPhoneVerification)(actor)
+    with pytest.raises(RateLimited) as e:
+        await app.use(RequestPhoneVerification)(actor)
+    assert 0 < e.value.retry_after <= 3600
+    await app.drain()
+    assert len(app.sms.sent) == 5  # the sixth was never sent
+
+
+async def test_verification_mails_are_limited_and_count_the_one_sent_at_registration(app: App) -> None:
+    await app.register(EMAIL)
+    actor = await app.actor(await app.login())
+    for _ in range(4):
+        await app.use(RequestEmailVerification)(actor)
+    with pytest.raises(RateLimited):
+        await app.use(RequestEmailVerification)(actor)
+    await app.set("auth.messages_per_hour", 6)  # a runtime setting: staff may allow more
+    await app.use(RequestEmailVerification)(actor)
+    await app.drain()
+    assert len(app.mails_to(EMAIL)) == 6
+
+
+async def test_password_reset_mails_stop_quietly_at_the_limit(app: App) -> None:
+    await app.register(EMAIL)
+    for _ in range(8):  # the answer never changes, so nobody learns whether the address exists
+        assert await app.use(RequestPasswordReset)(ForgotPassword(EMAIL)) is None
+    await app.drain()
+    assert len(app.mails_to(EMAIL)) == 1 + 5  # the registration's verification mail, then five resets
