@@ -145,7 +145,7 @@ async def logout(ctx: Ctx) -> None:
     await ctx.use(Logout)(ctx.me)
 
 
-@routes.post("/api/v1/auth/email-verification", response=Accepted, status=202, errors=(409,))
+@routes.post("/api/v1/auth/email-verification", response=Accepted, status=202, errors=(409, 429))
 async def send_email_verification(ctx: Ctx) -> Accepted:
     """Send a new verification link to the caller's e-mail address."""
     await ctx.use(RequestEmailVerification)(ctx.me)
@@ -171,7 +171,7 @@ async def reset_password(ctx: Ctx) -> None:
     await ctx.use(ResetPassword)(NewPassword(ctx.body.token, ctx.body.password))
 
 
-@routes.post("/api/v1/auth/phone-verification", response=Accepted, status=202, errors=(409,))
+@routes.post("/api/v1/auth/phone-verification", response=Accepted, status=202, errors=(409, 429))
 async def send_phone_code(ctx: Ctx) -> Accepted:
     """Text a one-time code to the caller's phone number."""
     await ctx.use(RequestPhoneVerification)(ctx.me)
