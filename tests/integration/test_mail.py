@@ -173,7 +173,7 @@ async def test_registration_mail_goes_out_over_smtp_when_smtp_url_is_set(smtp: S
     try:
         assert isinstance(c.resolve(Mailer), SmtpMailer)
         await c.resolve(RegisterAccount)(Register(email="ayse@example.com", password="uzun-bir-parola-7"))
-        await c.resolve(TaskQueue).drain(timeout=10)  # type: ignore[attr-defined]
+        await c.resolve(TaskQueue).drain(timeout=60)  # type: ignore[attr-defined]
     finally:
         await shutdown(c)
     [envelope] = smtp.recorder.envelopes

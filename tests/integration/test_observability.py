@@ -123,7 +123,7 @@ def test_a_captured_exception_reaches_the_sentry_endpoint(sentry_endpoint: Sentr
         raise ValueError(marker)
     except ValueError:
         sentry_sdk.capture_exception()
-    sentry_sdk.flush(timeout=5)
+    sentry_sdk.flush(timeout=30)
 
     [envelope] = [e for e in sentry_endpoint.envelopes if e.events()]
     assert envelope.path == "/api/1/envelope/"
@@ -142,7 +142,7 @@ def test_an_error_log_line_becomes_a_sentry_event_and_info_lines_do_not(sentry_e
     log = logging.getLogger("carsi.test")
     log.info("just information")
     log.error("payment provider answered %d", 502)
-    sentry_sdk.flush(timeout=5)
+    sentry_sdk.flush(timeout=30)
     [event] = sentry_endpoint.events()
     assert event["level"] == "error"
     assert event["logger"] == "carsi.test"
@@ -166,7 +166,7 @@ async def test_a_job_that_gives_up_is_reported_to_sentry(sentry_endpoint: Sentry
         assert (await runner.run("broken", {"sku": "A-1"}, attempt=5)).kind == "dead"
     finally:
         await shutdown(c)
-    sentry_sdk.flush(timeout=5)
+    sentry_sdk.flush(timeout=30)
     [event] = sentry_endpoint.events()
     assert event["logger"] == "carsi.jobs"
     assert "gave up" in event["logentry"]["message"]
