@@ -5,6 +5,7 @@ The HTTP app, the worker and the CLI all start here; tests call `bootstrap()` wi
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import pkgutil
@@ -17,7 +18,8 @@ import punq
 from dotenv import dotenv_values
 
 import core
-from core.shared.time import utcnow  # noqa: F401  (keeps core importable first)
+from adapters.arq.queue import RUN_JOB as RUN_JOB  # re-exported: entry points reach adapters only through here
+from adapters.jobs.runner import JobRunner as JobRunner
 from ports.platform import IdempotencyStore
 from ports.services import (
     AccessTokens,
@@ -105,7 +107,6 @@ class Settings:
 def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None = None) -> punq.Container:
     """Build the container: adapters picked from `settings`, then `overrides` ({port: instance}) on top."""
     from adapters import console, system
-    from adapters.jobs.runner import JobRunner
     from adapters.runtime_settings import CachedRuntimeSettings
 
     settings = settings or Settings.from_env()
@@ -175,7 +176,6 @@ def _register_redis_or_memory(c: punq.Container, settings: Settings) -> None:
         queue: Any = ArqTaskQueue(redis)
     else:
         from adapters.jobs.inprocess import InProcessTaskQueue
-        from adapters.jobs.runner import JobRunner
         from adapters.memory.services import MemoryCache, MemoryRateLimiter
 
         c.register(Cache, instance=MemoryCache())
@@ -185,7 +185,8 @@ def _register_redis_or_memory(c: punq.Container, settings: Settings) -> None:
     c.register(OutboxRelayTrigger, instance=queue)
 
 
-def use_case_classes() -> list[type[Any]]:
+@functools.cache
+def use_case_classes() -> tuple[type[Any], ...]:
     """Every service class of the core (non-frozen attrs classes in use_cases, handlers and outbox modules).
 
     Commands are frozen attrs classes and are left out."""
@@ -199,12 +200,7 @@ def use_case_classes() -> list[type[Any]]:
             if (isinstance(obj, type) and obj.__module__ == name and attrs.has(obj)
                     and obj.__setattr__.__name__ != "_frozen_setattrs"):  # fmt: skip
                 found.append(obj)
-    return found
-
-
-# What the entry points use of the adapters, reached through here only (an import-linter contract).
-from adapters.arq.queue import RUN_JOB as RUN_JOB  # noqa: E402  (the arq function name the queue enqueues)
-from adapters.jobs.runner import JobRunner as JobRunner  # noqa: E402
+    return tuple(found)
 
 
 def migrate_database(settings: Settings, revision: str = "head") -> None:
@@ -226,20 +222,18 @@ async def readiness(c: punq.Container) -> dict[str, str | None]:
     """Each backing service → None when it answers, else why not. The database always; Redis when set."""
     import sqlalchemy as sa
 
-    checks: dict[str, str | None] = {}
+    checks: dict[str, str | None] = {"database": None}
     settings: Settings = c.resolve(Settings)
-    checks["database"] = None
     if not settings.is_memory:
         try:
             async with c.resolve("engine").connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
-            checks["database"] = None
         except Exception as exc:  # noqa: BLE001  (any failure means not ready)
             checks["database"] = type(exc).__name__
     if settings.redis_url:
+        checks["redis"] = None
         try:
             await c.resolve("redis").ping()
-            checks["redis"] = None
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = type(exc).__name__
     return checks

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from core.shared.settings import REGISTRY, SettingKey
+from core.shared.settings import SettingKey
 from ports.services import Cache
 from ports.uow import UnitOfWork
 
@@ -38,7 +38,3 @@ class CachedRuntimeSettings:
 
     async def invalidate(self) -> None:
         await self._cache.delete(CACHE_KEY)
-
-
-def declared() -> dict[str, SettingKey[Any]]:
-    return dict(REGISTRY)

@@ -9,9 +9,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from adapters.sql.mapping import SOFT_DELETE_CRITERIA
 from core.shared.actor import current_actor
 from core.shared.entity import Entity
 from core.shared.errors import Conflict
@@ -105,18 +106,7 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
 def _hide_soft_deleted(state: Any) -> None:
     """Soft-deleted rows are invisible unless a query asks with `execution_options(include_deleted=True)`."""
     if state.is_select and not state.is_column_load and not state.execution_options.get("include_deleted"):
-        state.statement = state.statement.options(*_soft_delete_criteria())
-
-
-def _soft_delete_criteria() -> list[Any]:
-    """`is_deleted IS false` for every mapped entity class (the attrs base itself is not mapped)."""
-    found, todo = [], list(Entity.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if sa.inspect(cls, raiseerr=False) is not None:
-            found.append(with_loader_criteria(cls, cls.is_deleted.is_(False), include_aliases=True))  # type: ignore[attr-defined]
-    return found
+        state.statement = state.statement.options(*SOFT_DELETE_CRITERIA)
 
 
 @event.listens_for(Session, "before_flush")

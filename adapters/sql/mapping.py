@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import registry, relationship, with_loader_criteria
 
 from adapters.sql import tables as t
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role
@@ -14,10 +14,13 @@ from core.shared.entity import Entity
 
 mapper_registry = registry(metadata=t.metadata)
 _mapped = False
+SOFT_DELETE_CRITERIA: list[Any] = []
+"""`is_deleted IS false` for each mapped entity, added to every ORM select (adapters/sql/engine.py)."""
 
 
 def _entity(cls: type[Any], table: Any, **props: Any) -> None:
     mapper_registry.map_imperatively(cls, table, properties=props, version_id_col=table.c.version)
+    SOFT_DELETE_CRITERIA.append(with_loader_criteria(cls, table.c.is_deleted.is_(False), include_aliases=True))
 
 
 def start_mappers() -> None:

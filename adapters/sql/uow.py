@@ -5,12 +5,10 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.sql import repositories as repos
 from adapters.sql import tables as t
 from core.shared.entity import Entity
-from core.shared.errors import Conflict
 from core.shared.events import Event
 from ports.services import OutboxRelayTrigger
 
@@ -62,10 +60,7 @@ class SqlUnitOfWork:
                 {"id": e.event_id, "name": e.name, "payload": e.payload(), "occurred_at": e.occurred_at}
                 for e in events
             ])  # fmt: skip
-        try:
-            await self.session.commit()
-        except StaleDataError:
-            raise Conflict("someone else changed this at the same time; read it again", code="stale_write") from None
+        await self.session.commit()  # a stale write raises Conflict from the session's flush (engine._Session)
         for entity in self.seen:
             entity.events.clear()
         self.emitted.clear()

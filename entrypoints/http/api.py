@@ -282,10 +282,6 @@ def _coerce(raw: str, hint: Any) -> Any:
     return raw
 
 
-def new_request_id() -> str:
-    return uuid.uuid4().hex
-
-
 @attrs.frozen
 class PageQuery:
     """`?limit=` (1..100, default 20) and `?cursor=` (opaque, from the previous page)."""

@@ -68,9 +68,10 @@ def endpoints() -> list[Endpoint]:
     return [ep for routes in CONTEXTS for ep in routes.endpoints]
 
 
-def create_app(container: punq.Container | None = None) -> Starlette:
-    """The app over `container` (built from the environment when not given); it closes what it built."""
-    owned = container is None
+def create_app(container: punq.Container | None = None, *, owns_container: bool | None = None) -> Starlette:
+    """The app over `container` (built from the environment when not given). It shuts down at the end of
+    its lifespan the container it owns: the one it built, or one handed over with `owns_container=True`."""
+    owned = container is None if owns_container is None else owns_container
     c = container or bootstrap()
     settings: Settings = c.resolve(Settings)
     metrics = Metrics()
@@ -148,4 +149,4 @@ def app_from_env() -> Starlette:
     settings = Settings.from_env()
     configure_logging(settings.log_level, settings.log_format)
     init_sentry(settings.sentry_dsn, settings.sentry_environment)
-    return create_app(bootstrap(settings))
+    return create_app(bootstrap(settings), owns_container=True)

@@ -54,9 +54,7 @@ class SettingIn:
 
 
 @attrs.frozen
-class AuditQueryIn:
-    limit: int = 20
-    cursor: str | None = None
+class AuditQueryIn(PageQuery):
     actor_id: uuid.UUID | None = None
     target_type: str | None = None
     target_id: str | None = None

@@ -23,7 +23,7 @@ from core.accounts.use_cases.staff import (
     SetAccountActive,
     SetAccountRoles,
 )
-from entrypoints.http.api import Ctx, Items, PageOut, Routes, page_out, page_request
+from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, page_out, page_request
 from entrypoints.http.routes.accounts import AccountOut, account_out
 
 routes = Routes("staff: accounts")
@@ -68,9 +68,7 @@ class RolePatch:
 
 
 @attrs.frozen
-class AccountQuery:
-    limit: int = 20
-    cursor: str | None = None
+class AccountQuery(PageQuery):
     q: str | None = None
 
 
