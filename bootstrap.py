@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 import core
 from adapters.arq.queue import RUN_JOB as RUN_JOB  # re-exported: entry points reach adapters only through here
 from adapters.jobs.runner import JobRunner as JobRunner
+from ports.catalog import Barcodes, CatalogViews, ProductSearch, Slugs
 from ports.platform import IdempotencyStore
 from ports.services import (
     AccessTokens,
@@ -107,6 +108,7 @@ class Settings:
 def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None = None) -> punq.Container:
     """Build the container: adapters picked from `settings`, then `overrides` ({port: instance}) on top."""
     from adapters import console, system
+    from adapters.catalog_text import PythonSlugify, StdnumBarcodes
     from adapters.runtime_settings import CachedRuntimeSettings
 
     settings = settings or Settings.from_env()
@@ -124,6 +126,8 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     c.register(PhoneNumbers, instance=system.PhoneNumbersAdapter(settings.phone_region))
     c.register(LanguageSource, instance=system.PycountryLanguages())
     c.register(Templates, instance=system.JinjaTemplates())
+    c.register(Slugs, instance=PythonSlugify())
+    c.register(Barcodes, instance=StdnumBarcodes())
     if settings.smtp_url:
         from adapters.smtp import SmtpMailer
 
@@ -140,6 +144,7 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
 
 def _register_storage(c: punq.Container, settings: Settings) -> None:
     if settings.is_memory:
+        from adapters.memory.catalog import MemoryCatalogViews, MemoryProductSearch
         from adapters.memory.idempotency import MemoryIdempotencyStore
         from adapters.memory.store import MemoryStore
         from adapters.memory.uow import MemoryUnitOfWork
@@ -148,7 +153,10 @@ def _register_storage(c: punq.Container, settings: Settings) -> None:
         c.register(MemoryStore, instance=store)
         c.register(UnitOfWork, factory=lambda: MemoryUnitOfWork(store, c.resolve(OutboxRelayTrigger)))
         c.register(IdempotencyStore, instance=MemoryIdempotencyStore())
+        c.register(CatalogViews, instance=MemoryCatalogViews(store))
+        c.register(ProductSearch, instance=MemoryProductSearch(store))
         return
+    from adapters.sql.catalog_views import SqlCatalogViews, SqlProductSearch
     from adapters.sql.engine import make_engine, session_factory
     from adapters.sql.idempotency import SqlIdempotencyStore
     from adapters.sql.mapping import start_mappers
@@ -160,6 +168,8 @@ def _register_storage(c: punq.Container, settings: Settings) -> None:
     c.register("engine", instance=engine)
     c.register(UnitOfWork, factory=lambda: SqlUnitOfWork(factory, c.resolve(OutboxRelayTrigger)))
     c.register(IdempotencyStore, instance=SqlIdempotencyStore(factory))
+    c.register(CatalogViews, instance=SqlCatalogViews(engine))
+    c.register(ProductSearch, instance=SqlProductSearch(engine))
 
 
 def _register_redis_or_memory(c: punq.Container, settings: Settings) -> None:

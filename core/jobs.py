@@ -6,6 +6,8 @@ from typing import Any
 
 from core.accounts.events import MessageRequested
 from core.accounts.handlers import DeliverMessage
+from core.catalog.events import CatalogChanged
+from core.catalog.handlers import InvalidateCatalogCache
 from core.platform.outbox import PruneOutbox, RelayOutbox
 
 JOBS: dict[str, type[Any]] = {
@@ -16,5 +18,6 @@ JOBS: dict[str, type[Any]] = {
 
 EVENT_HANDLERS: dict[str, list[type[Any]]] = {
     MessageRequested.name: [DeliverMessage],
+    CatalogChanged.name: [InvalidateCatalogCache],
 }
 """Event name -> use cases called with the StoredEvent, each at most once per event id."""

@@ -8,6 +8,13 @@ from typing import Protocol, Self
 from core.shared.entity import Entity
 from core.shared.events import Event
 from ports.accounts import AccountRepository, OneTimeTokenRepository, RoleRepository, SessionRepository
+from ports.catalog import (
+    BrandRepository,
+    CategoryRepository,
+    OptionKeyRepository,
+    ProductRepository,
+    VariantRepository,
+)
 from ports.platform import (
     AuditLog,
     DeadLetterRepository,
@@ -35,6 +42,11 @@ class UnitOfWork(Protocol):
     dead_letters: DeadLetterRepository
     processed_events: ProcessedEvents
     outbox: Outbox
+    categories: CategoryRepository
+    brands: BrandRepository
+    option_keys: OptionKeyRepository
+    products: ProductRepository
+    variants: VariantRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

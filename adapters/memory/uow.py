@@ -5,6 +5,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from adapters.memory import catalog
 from adapters.memory import repositories as repos
 from adapters.memory.store import MemoryStore
 from core.shared.actor import current_actor
@@ -36,6 +37,11 @@ class MemoryUnitOfWork:
         self.dead_letters = repos.MemoryDeadLetters(self)
         self.processed_events = repos.MemoryProcessedEvents(self)
         self.outbox = repos.MemoryOutbox(self)
+        self.categories = catalog.MemoryCategories(self)
+        self.brands = catalog.MemoryBrands(self)
+        self.option_keys = catalog.MemoryOptionKeys(self)
+        self.products = catalog.MemoryProducts(self)
+        self.variants = catalog.MemoryVariants(self)
         return self
 
     def _reset(self) -> None:

@@ -84,6 +84,14 @@ UNIQUE_CODES = {
     "accounts.email": "email_taken",
     "uq_roles_code_live": "duplicate_code",
     "roles.code": "duplicate_code",
+    **{f"uq_{table}_code_live": "duplicate_code" for table in ("categories", "brands", "products", "variants")},
+    **{f"{table}.code": "duplicate_code" for table in ("categories", "brands", "products", "variants")},
+    **{f"uq_{table}_slug_live": "duplicate_slug" for table in ("categories", "brands", "products", "variants")},
+    **{f"{table}.slug": "duplicate_slug" for table in ("categories", "brands", "products", "variants")},
+    "uq_option_keys_key_live": "duplicate_key",
+    "option_keys.key": "duplicate_key",
+    "uq_variants_product_id_combination_live": "duplicate_combination",
+    "variants.product_id": "duplicate_combination",
 }
 
 

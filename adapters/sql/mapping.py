@@ -9,6 +9,7 @@ from sqlalchemy.orm import registry, relationship, with_loader_criteria
 
 from adapters.sql import tables as t
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role
+from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
 from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
 from core.shared.entity import Entity
 
@@ -35,6 +36,26 @@ def start_mappers() -> None:
             _search_key=t.accounts.c.search_key)  # fmt: skip
     _entity(AuthSession, t.auth_sessions)
     _entity(Language, t.languages)
+    _entity(Category, t.categories)
+    _entity(Brand, t.brands)
+    mapper_registry.map_imperatively(OptionValue, t.option_values)
+    _entity(
+        OptionKey,
+        t.option_keys,
+        values=relationship(
+            OptionValue,
+            lazy="selectin",
+            cascade="all, delete-orphan",
+            order_by=(t.option_values.c.sorting, t.option_values.c.value),
+        ),
+    )
+    _entity(Product, t.products, _search_key=t.products.c.search_key)
+    _entity(Price, t.variant_prices)
+    _entity(
+        Variant,
+        t.variants,
+        prices=relationship(Price, lazy="selectin", cascade="all, delete-orphan", order_by=t.variant_prices.c.currency),
+    )
     mapper_registry.map_imperatively(RefreshToken, t.refresh_tokens)
     mapper_registry.map_imperatively(OneTimeToken, t.one_time_tokens)
     mapper_registry.map_imperatively(SettingOverride, t.setting_overrides)

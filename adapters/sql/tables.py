@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.types import JSON, UTCDateTime
+from adapters.sql.types import JSON, ExactDecimal, Percent, UTCDateTime, UuidList
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -176,3 +176,108 @@ idempotency_keys = sa.Table(
     sa.Column("body", sa.LargeBinary, nullable=True),
     sa.Column("created_at", UTCDateTime, nullable=False, index=True),
 )  # fmt: skip
+
+
+# --- catalog ----------------------------------------------------------------------------------------------
+
+
+def _live_unique(table: str, *columns: str, where: str = "NOT is_deleted") -> sa.Index:
+    """Unique among live (not soft-deleted) rows: a deleted item's code or slug can be used again."""
+    return sa.Index(f"uq_{table}_{'_'.join(columns)}_live", *columns, unique=True,
+                    postgresql_where=sa.text(where), sqlite_where=sa.text(where))  # fmt: skip
+
+
+categories = sa.Table(
+    "categories", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(200), nullable=False),
+    sa.Column("parent_id", sa.Uuid, sa.ForeignKey("categories.id"), nullable=True, index=True),
+    sa.Column("sorting", sa.Integer, nullable=False, default=0),
+    sa.Column("meta_title", sa.String(200), nullable=False, default=""),
+    sa.Column("meta_description", sa.String(500), nullable=False, default=""),
+    _live_unique("categories", "code"),
+    _live_unique("categories", "slug"),
+)  # fmt: skip
+
+brands = sa.Table(
+    "brands", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    _live_unique("brands", "code"),
+    _live_unique("brands", "slug"),
+)  # fmt: skip
+
+option_keys = sa.Table(
+    "option_keys", metadata, *core_columns(),
+    sa.Column("key", sa.String(100), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("is_variant_creator", sa.Boolean, nullable=False, default=True),
+    _live_unique("option_keys", "key"),
+)  # fmt: skip
+
+option_values = sa.Table(
+    "option_values", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("option_key_id", sa.Uuid, sa.ForeignKey("option_keys.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("value", sa.String(100), nullable=False),
+    sa.Column("sorting", sa.Integer, nullable=False, default=0),
+)  # fmt: skip
+
+products = sa.Table(
+    "products", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(200), nullable=False),
+    sa.Column("brand_id", sa.Uuid, sa.ForeignKey("brands.id"), nullable=False, index=True),
+    sa.Column("category_id", sa.Uuid, sa.ForeignKey("categories.id"), nullable=False, index=True),
+    sa.Column("barcode", sa.String(14), nullable=True),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("specifications", JSON, nullable=False, default=list),
+    sa.Column("tax_rate", Percent, nullable=False),
+    sa.Column("meta_title", sa.String(200), nullable=False, default=""),
+    sa.Column("meta_description", sa.String(500), nullable=False, default=""),
+    sa.Column("search_key", sa.String(600), nullable=False, default=""),  # Product.search_text(), kept on flush
+    _live_unique("products", "code"),
+    _live_unique("products", "slug"),
+    sa.Index("ix_products_created", "created_at", "id"),
+    sa.Index("ix_products_name", "name", "id"),
+)  # fmt: skip
+
+variants = sa.Table(
+    "variants", metadata, *core_columns(),
+    sa.Column("product_id", sa.Uuid, sa.ForeignKey("products.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("slug", sa.String(200), nullable=False),
+    sa.Column("barcode", sa.String(14), nullable=True),
+    sa.Column("option_value_ids", UuidList, nullable=False),
+    sa.Column("combination", sa.String(1200), nullable=True),  # sorted option value ids; NULL without options
+    _live_unique("variants", "code"),
+    _live_unique("variants", "slug"),
+    _live_unique("variants", "product_id", "combination", where="NOT is_deleted AND combination IS NOT NULL"),
+)  # fmt: skip
+
+variant_prices = sa.Table(
+    "variant_prices", metadata, *core_columns(),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("amount", ExactDecimal, nullable=False),
+    sa.Column("discount", ExactDecimal, nullable=False),
+    sa.CheckConstraint("amount >= 0 AND discount >= 0 AND discount <= amount", name="price_not_negative"),
+    _live_unique("variant_prices", "variant_id", "currency"),
+)  # fmt: skip
+
+product_listing = sa.Table(
+    "product_listing", metadata,
+    sa.Column("product_id", sa.Uuid, sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("currency", sa.String(3), primary_key=True),
+    sa.Column("min_price", ExactDecimal, nullable=False),  # the lowest price a customer pays, discount taken off
+    sa.Column("compare_at", ExactDecimal, nullable=True),  # that variant's price before its discount, if any
+    sa.Index("ix_product_listing_price", "currency", "min_price", "product_id"),
+)  # fmt: skip
+"""The storefront's price index: one row per product and currency it has active prices in, kept by the
+product repository's refresh_listing in the transaction that changed the prices."""

@@ -6,6 +6,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from adapters.sql import catalog
 from adapters.sql import repositories as repos
 from adapters.sql import tables as t
 from core.shared.entity import Entity
@@ -34,6 +35,11 @@ class SqlUnitOfWork:
         self.dead_letters = repos.SqlDeadLetters(self)
         self.processed_events = repos.SqlProcessedEvents(self)
         self.outbox = repos.SqlOutbox(self)
+        self.categories = catalog.SqlCategories(self)
+        self.brands = catalog.SqlBrands(self)
+        self.option_keys = catalog.SqlOptionKeys(self)
+        self.products = catalog.SqlProducts(self)
+        self.variants = catalog.SqlVariants(self)
         return self
 
     async def __aexit__(

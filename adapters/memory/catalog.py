@@ -1,0 +1,273 @@
+"""The catalog on the memory store: repositories for the use cases and the storefront's read queries."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from adapters.memory.repositories import _created, _page, _Repo
+from adapters.memory.store import MemoryStore
+from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
+from core.catalog.views import (
+    CategoryNode,
+    OptionGroup,
+    OptionView,
+    ProductCard,
+    ProductDetail,
+    ProductQuery,
+    Ref,
+    VariantView,
+)
+from core.shared.errors import FieldError, Invalid
+from core.shared.money import Money
+from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.text import search_key
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj)) if f.name != "events"}
+
+
+def _build(cls: type[Any], data: dict[str, Any]) -> Any:
+    fields = attrs.fields(cls)
+    obj = cls(**{f.name: data[f.name] for f in fields if f.init and f.name in data})
+    for f in fields:
+        if not f.init and f.name in data and f.name != "events":
+            setattr(obj, f.name, data[f.name])
+    return obj
+
+
+class _Coded(_Repo):
+    async def by_code(self, code: str) -> Any | None:
+        return next((r for r in self._all() if r.code == code), None)
+
+    async def by_slug(self, slug: str) -> Any | None:
+        return next((r for r in self._all() if r.slug == slug), None)
+
+    async def slugs_like(self, base: str) -> set[str]:
+        return {r.slug for r in self._all() if r.slug == base or r.slug.startswith(base + "-")}
+
+
+class MemoryCategories(_Coded):
+    table, entity_name, model = "categories", "category", Category
+
+    async def parents(self) -> dict[uuid.UUID, uuid.UUID | None]:
+        return {c.id: c.parent_id for c in self._all()}
+
+    async def list(self) -> list[Category]:
+        return self._all()
+
+
+class MemoryBrands(_Coded):
+    table, entity_name, model = "brands", "brand", Brand
+
+    async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Brand]:
+        rows = [b for b in self._all() if not q or search_key(q) in search_key(f"{b.name} {b.code}")]
+        return _page(rows, page, _created)
+
+
+class MemoryOptionKeys(_Repo):
+    table, entity_name, model = "option_keys", "option key", OptionKey
+
+    def dump(self, row: Any) -> Any:
+        return {**super().dump(row), "values": [_fields(v) for v in row.values]}
+
+    def restore(self, data: Any) -> Any:
+        return super().restore({**data, "values": [OptionValue(**v) for v in data["values"]]})
+
+    async def by_key(self, key: str) -> OptionKey | None:
+        return next((k for k in self._all() if search_key(k.key) == search_key(key)), None)
+
+    async def of_values(self, value_ids: list[uuid.UUID]) -> list[OptionKey]:
+        wanted = set(value_ids)
+        return [k for k in self._all() if any(v.id in wanted for v in k.values)]
+
+    async def list(self) -> list[OptionKey]:
+        return self._all()
+
+
+class MemoryProducts(_Coded):
+    table, entity_name, model = "products", "product", Product
+
+    async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Product]:
+        rows = [p for p in self._all() if not q or search_key(q) in p.search_text()]
+        return _page(rows, page, _created)
+
+    async def uses(self, *, brand_id: uuid.UUID | None = None, category_id: uuid.UUID | None = None) -> bool:
+        return any((brand_id is not None and p.brand_id == brand_id)
+                   or (category_id is not None and p.category_id == category_id) for p in self._all())  # fmt: skip
+
+    async def refresh_listing(self, product_id: uuid.UUID) -> None:
+        """Nothing to keep: the memory search computes lowest prices as it reads."""
+
+
+class MemoryVariants(_Coded):
+    table, entity_name, model = "variants", "variant", Variant
+
+    def dump(self, row: Any) -> Any:
+        return {**super().dump(row), "prices": [_fields(p) for p in row.prices]}
+
+    def restore(self, data: Any) -> Any:
+        return super().restore({**data, "prices": [_build(Price, p) for p in data["prices"]]})
+
+    async def of_product(self, product_id: uuid.UUID) -> list[Variant]:
+        return sorted((v for v in self._all() if v.product_id == product_id), key=lambda v: (v.created_at, v.code))
+
+    async def uses_values(self, value_ids: list[uuid.UUID]) -> bool:
+        wanted = set(value_ids)
+        return any(wanted & set(v.option_value_ids) for v in self._all())
+
+
+# --- the storefront's reads -----------------------------------------------------------------------------
+
+
+@attrs.define
+class _Snapshot:
+    """Committed, live and active rows of the catalog tables, as plain dicts."""
+
+    store: MemoryStore
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        return [r for r in self.store.rows(table) if r["is_active"] and not r["is_deleted"]]
+
+
+def _ref(row: dict[str, Any]) -> Ref:
+    return Ref(row["id"], row["name"], row["slug"])
+
+
+def _sale(price: dict[str, Any]) -> Money:
+    return Money.rounded(price["amount"] - price["discount"], price["currency"])
+
+
+def _compare_at(price: dict[str, Any] | None) -> Money | None:
+    return Money.rounded(price["amount"], price["currency"]) if price and price["discount"] else None
+
+
+class MemoryCatalogViews:
+    def __init__(self, store: MemoryStore) -> None:
+        self.db = _Snapshot(store)
+
+    async def category_nodes(self) -> list[CategoryNode]:
+        return [CategoryNode(r["id"], r["parent_id"], r["name"], r["slug"], r["sorting"])
+                for r in self.db.rows("categories")]  # fmt: skip
+
+    async def brand(self, ref: str) -> Ref | None:
+        return next((_ref(b) for b in self.db.rows("brands") if str(b["id"]) == ref or b["slug"] == ref), None)
+
+    async def product(self, ref: str) -> ProductDetail | None:
+        row = next((p for p in self.db.rows("products") if str(p["id"]) == ref or p["slug"] == ref), None)
+        if row is None:
+            return None
+        brands = {b["id"]: b for b in self.store_rows("brands")}
+        categories = {c["id"]: c for c in self.store_rows("categories")}
+        values: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
+        for key in self.store_rows("option_keys"):
+            for value in key["values"]:
+                values[value["id"]] = (key["key"], value)
+        variants = sorted((v for v in self.db.rows("variants") if v["product_id"] == row["id"]),
+                          key=lambda v: (v["created_at"], v["code"]))  # fmt: skip
+        views: list[VariantView] = []
+        groups: dict[str, dict[str, tuple[int, str]]] = {}
+        for v in variants:
+            options = [(values[i][0], values[i][1]) for i in v["option_value_ids"] if i in values]
+            options.sort(key=lambda kv: kv[0])
+            for key_name, value in options:
+                groups.setdefault(key_name, {})[value["value"]] = (value["sorting"], value["value"])
+            prices = [p for p in v["prices"] if p["is_active"] and not p["is_deleted"]]
+            main = next((p for p in prices if p["currency"] == "TRY"), prices[0] if prices else None)
+            views.append(VariantView(
+                v["id"], v["code"], v["slug"], v["name"], v["barcode"],
+                [OptionView(key, value["value"]) for key, value in options],
+                _sale(main) if main else None, _compare_at(main),
+                sorted((_sale(p) for p in prices), key=lambda m: m.currency), True))  # fmt: skip
+        path: list[Ref] = []
+        node = categories.get(row["category_id"])
+        while node is not None:
+            path.insert(0, _ref(node))
+            node = categories.get(node["parent_id"])
+        return ProductDetail(
+            row["id"], row["name"], row["slug"], row["code"], row["barcode"], row["description"],
+            row["specifications"], row["tax_rate"], row["meta_title"], row["meta_description"],
+            _ref(brands[row["brand_id"]]), _ref(categories[row["category_id"]]), path,
+            [OptionGroup(k, [v for _, v in sorted(vals.values())]) for k, vals in sorted(groups.items())],
+            views, row["created_at"], row["updated_at"],
+        )  # fmt: skip
+
+    def store_rows(self, table: str) -> list[dict[str, Any]]:
+        return self.db.store.rows(table)
+
+
+class MemoryProductSearch:
+    """Filters, folded-text match and keyset pages over the store, like the SQL adapter."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.db = _Snapshot(store)
+
+    async def search(self, query: ProductQuery) -> Page[ProductCard]:
+        brands = {b["id"]: b for b in self.db.store.rows("brands")}
+        categories = {c["id"]: c for c in self.db.store.rows("categories")}
+        lowest: dict[uuid.UUID, dict[str, Any]] = {}
+        for v in self.db.rows("variants"):
+            for p in v["prices"]:
+                if p["currency"] == query.currency and p["is_active"] and not p["is_deleted"]:
+                    best = lowest.get(v["product_id"])
+                    if best is None or _sale(p).amount < _sale(best).amount:
+                        lowest[v["product_id"]] = p
+        cards = []
+        folded = search_key(query.q) if query.q else None
+        for p in self.db.rows("products"):
+            price = lowest.get(p["id"])
+            amount = _sale(price).amount if price else None
+            if query.category_ids is not None and p["category_id"] not in query.category_ids:
+                continue
+            if query.brand_id is not None and p["brand_id"] != query.brand_id:
+                continue
+            if folded and folded not in search_key(f"{p['name']} {p['code']} {p['barcode'] or ''}"):
+                continue
+            if query.in_stock is False:
+                continue  # until inventory exists every variant counts as in stock
+            if query.min_price is not None or query.max_price is not None or query.sort in ("price", "-price"):
+                if amount is None:
+                    continue
+                if (query.min_price is not None and amount < query.min_price) or (
+                        query.max_price is not None and amount > query.max_price):  # fmt: skip
+                    continue
+            cards.append(ProductCard(p["id"], p["name"], p["slug"], p["code"], _ref(brands[p["brand_id"]]),
+                                     _ref(categories[p["category_id"]]), _sale(price) if price else None,
+                                     _compare_at(price), p["tax_rate"], True, p["created_at"]))  # fmt: skip
+        return _keyset(cards, query)
+
+
+def _sort_key(card: ProductCard, sort: str) -> tuple[Any, ...]:
+    if sort in ("price", "-price"):
+        assert card.price is not None
+        return (card.price.amount, str(card.id))
+    if sort == "name":
+        return (card.name, str(card.id))
+    return (card.created_at.isoformat(), str(card.id))
+
+
+def _keyset(cards: list[ProductCard], query: ProductQuery) -> Page[ProductCard]:
+    descending = query.sort.startswith("-")
+    cards.sort(key=lambda c: _sort_key(c, query.sort), reverse=descending)
+    position = query.page.position()
+    if position is not None:
+        if len(position) != 2:
+            raise Invalid("the cursor is not one this API gave out", code="invalid_cursor",
+                          errors=[FieldError(("query", "cursor"), "invalid cursor")])  # fmt: skip
+        first: Any = position[0]
+        if query.sort in ("price", "-price"):
+            try:
+                first = Decimal(first)
+            except ArithmeticError:
+                raise Invalid("the cursor is not one this API gave out", code="invalid_cursor") from None
+        after = (first, position[1])
+        cards = [
+            c for c in cards if (_sort_key(c, query.sort) < after if descending else _sort_key(c, query.sort) > after)
+        ]
+    items = cards[: query.page.limit]
+    more = len(cards) > query.page.limit
+    return Page(items, encode_cursor(_sort_key(items[-1], query.sort)) if more else None)

@@ -1,0 +1,218 @@
+"""The storefront's reads in SQL: a few Core queries per page, no aggregates loaded (cosmicpython's views)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sql import tables as t
+from adapters.sql.repositories import _bad_cursor
+from core.catalog.views import (
+    CategoryNode,
+    OptionGroup,
+    OptionView,
+    ProductCard,
+    ProductDetail,
+    ProductQuery,
+    Ref,
+    VariantView,
+)
+from core.shared.money import Money
+from core.shared.pagination import Page, encode_cursor
+from core.shared.text import search_key
+
+p, b, c, v, pr, li = t.products.c, t.brands.c, t.categories.c, t.variants.c, t.variant_prices.c, t.product_listing.c
+_brand, _category = t.brands.alias("brand"), t.categories.alias("category")
+
+
+def _visible(cols: Any) -> Any:
+    return sa.and_(cols.is_active, ~cols.is_deleted)
+
+
+def _ref_of(row: Any, prefix: str) -> Ref:
+    return Ref(row[f"{prefix}_id"], row[f"{prefix}_name"], row[f"{prefix}_slug"])
+
+
+def _as_uuid(ref: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        return None
+
+
+class SqlCatalogViews:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def category_nodes(self) -> list[CategoryNode]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(sa.select(c.id, c.parent_id, c.name, c.slug, c.sorting).where(_visible(c)))
+            return [CategoryNode(*row) for row in rows]
+
+    async def brand(self, ref: str) -> Ref | None:
+        key = _as_uuid(ref)
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(sa.select(b.id, b.name, b.slug).where(
+                _visible(b), b.id == key if key else b.slug == ref))).first()  # fmt: skip
+        return Ref(*row) if row else None
+
+    async def product(self, ref: str) -> ProductDetail | None:
+        key = _as_uuid(ref)
+        bc, cc = _brand.c, _category.c
+        stmt = (
+            sa.select(t.products, bc.id.label("brand_id_"), bc.name.label("brand_name"), bc.slug.label("brand_slug"),
+                      cc.id.label("cat_id"), cc.name.label("cat_name"), cc.slug.label("cat_slug"))
+            .join(_brand, bc.id == p.brand_id).join(_category, cc.id == p.category_id)
+            .where(_visible(p), p.id == key if key else p.slug == ref)
+        )  # fmt: skip
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(stmt)).mappings().first()
+            if row is None:
+                return None
+            crumbs = await self._breadcrumbs(conn, row["category_id"])
+            variant_rows = (await conn.execute(
+                sa.select(v.id, v.code, v.slug, v.name, v.barcode, v.option_value_ids, v.created_at,
+                          pr.currency, pr.amount, pr.discount)
+                .outerjoin(t.variant_prices, sa.and_(pr.variant_id == v.id, _visible(pr)))
+                .where(v.product_id == row["id"], _visible(v)).order_by(v.created_at, v.code, pr.currency)
+            )).all()  # fmt: skip
+            value_ids = {i for r in variant_rows for i in r.option_value_ids}
+            values = await self._option_values(conn, value_ids)
+        return ProductDetail(
+            row["id"], row["name"], row["slug"], row["code"], row["barcode"], row["description"],
+            row["specifications"], row["tax_rate"], row["meta_title"], row["meta_description"],
+            Ref(row["brand_id_"], row["brand_name"], row["brand_slug"]),
+            Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), crumbs,
+            _groups(values), _variants(variant_rows, values), row["created_at"], row["updated_at"],
+        )  # fmt: skip
+
+    async def _breadcrumbs(self, conn: Any, category_id: uuid.UUID) -> list[Ref]:
+        chain = sa.select(c.id, c.parent_id, c.name, c.slug, sa.literal(0).label("depth")).where(
+            c.id == category_id).cte("chain", recursive=True)  # fmt: skip
+        up = t.categories.alias("up")
+        chain = chain.union_all(sa.select(up.c.id, up.c.parent_id, up.c.name, up.c.slug, chain.c.depth + 1)
+                                .where(up.c.id == chain.c.parent_id))  # fmt: skip
+        rows = await conn.execute(sa.select(chain.c.id, chain.c.name, chain.c.slug).order_by(chain.c.depth.desc()))
+        return [Ref(*r) for r in rows]
+
+    async def _option_values(self, conn: Any, value_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, int]]:
+        if not value_ids:
+            return {}
+        ov, ok = t.option_values.c, t.option_keys.c
+        stmt = sa.select(ov.id, ok.key, ov.value, ov.sorting).join(t.option_keys, ok.id == ov.option_key_id)
+        rows = await conn.execute(stmt.where(ov.id.in_(value_ids)))
+        return {r.id: (r.key, r.value, r.sorting) for r in rows}
+
+
+def _groups(values: dict[uuid.UUID, tuple[str, str, int]]) -> list[OptionGroup]:
+    by_key: dict[str, list[tuple[int, str]]] = {}
+    for key, value, sorting in values.values():
+        by_key.setdefault(key, []).append((sorting, value))
+    return [OptionGroup(key, [value for _, value in sorted(vals)]) for key, vals in sorted(by_key.items())]
+
+
+def _variants(rows: Sequence[Any], values: dict[uuid.UUID, tuple[str, str, int]]) -> list[VariantView]:
+    grouped: dict[uuid.UUID, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.id, []).append(row)
+    out = []
+    for same in grouped.values():
+        first = same[0]
+        prices = [(Money.rounded(r.amount - r.discount, r.currency), r) for r in same if r.currency is not None]
+        main = next((x for x in prices if x[0].currency == "TRY"), prices[0] if prices else None)
+        options = sorted((OptionView(values[i][0], values[i][1]) for i in first.option_value_ids if i in values),
+                         key=lambda o: o.key)  # fmt: skip
+        out.append(VariantView(
+            first.id, first.code, first.slug, first.name, first.barcode, options,
+            main[0] if main else None,
+            Money.rounded(main[1].amount, main[1].currency) if main and main[1].discount else None,
+            [m for m, _ in prices], True))  # fmt: skip
+    return out
+
+
+class SqlProductSearch:
+    """Filters on indexed columns, `q` as a folded substring of the product's search key (the search issue
+    brings full text), keyset pages on (sort value, id)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def search(self, query: ProductQuery) -> Page[ProductCard]:
+        by_price = query.sort in ("price", "-price")
+        priced = by_price or query.min_price is not None or query.max_price is not None
+        listing = sa.and_(li.product_id == p.id, li.currency == query.currency)
+        stmt = (
+            sa.select(p.id, p.name, p.slug, p.code, p.tax_rate, p.created_at,
+                      b.id.label("brand_id"), b.name.label("brand_name"), b.slug.label("brand_slug"),
+                      c.id.label("cat_id"), c.name.label("cat_name"), c.slug.label("cat_slug"),
+                      li.min_price, li.compare_at)
+            .select_from(t.products)
+            .join(t.brands, b.id == p.brand_id).join(t.categories, c.id == p.category_id)
+            .join(t.product_listing, listing, isouter=not priced)
+            .where(_visible(p))
+        )  # fmt: skip
+        if query.category_ids is not None:
+            stmt = stmt.where(p.category_id.in_(query.category_ids))
+        if query.brand_id is not None:
+            stmt = stmt.where(p.brand_id == query.brand_id)
+        if query.q:
+            escaped = search_key(query.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(p.search_key.like(f"%{escaped}%", escape="\\"))
+        if query.min_price is not None:
+            stmt = stmt.where(li.min_price >= query.min_price)
+        if query.max_price is not None:
+            stmt = stmt.where(li.min_price <= query.max_price)
+        if query.in_stock is False:
+            stmt = stmt.where(sa.false())  # until inventory exists every variant counts as in stock
+        sort_col, id_col = {"price": (li.min_price, li.product_id), "-price": (li.min_price, li.product_id),
+                            "name": (p.name, p.id), "-created_at": (p.created_at, p.id)}[query.sort]  # fmt: skip
+        descending = query.sort.startswith("-")
+        position = query.page.position()
+        if position is not None:
+            after = self._position(position, sort_col)
+            keys, values = sa.tuple_(sort_col, id_col), sa.tuple_(sa.literal(after[0], sort_col.type),
+                                                                  sa.literal(after[1], sa.Uuid()))  # fmt: skip
+            stmt = stmt.where(keys < values if descending else keys > values)
+        order = [sort_col.desc(), id_col.desc()] if descending else [sort_col, id_col]
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(stmt.order_by(*order).limit(query.page.limit + 1))).mappings().all()
+        cards = [_card(r, query.currency) for r in rows[: query.page.limit]]
+        if len(rows) <= query.page.limit:
+            return Page(cards, None)
+        last = rows[query.page.limit - 1]
+        first_key = {"price": last["min_price"], "-price": last["min_price"], "name": last["name"],
+                     "-created_at": last["created_at"].isoformat()}[query.sort]  # fmt: skip
+        return Page(cards, encode_cursor([first_key, last["id"]]))
+
+    @staticmethod
+    def _position(position: list[Any], column: Any) -> tuple[Any, uuid.UUID]:
+        from datetime import datetime
+
+        if len(position) != 2:
+            raise _bad_cursor()
+        raw, key = position
+        try:
+            if column is li.min_price:
+                value: Any = Decimal(raw)
+            elif column is p.created_at:
+                value = datetime.fromisoformat(raw)
+                if value.tzinfo is None:
+                    raise ValueError(raw)
+            else:
+                value = raw
+            return value, uuid.UUID(key)
+        except (ValueError, ArithmeticError):
+            raise _bad_cursor() from None
+
+
+def _card(row: Any, currency: str) -> ProductCard:
+    price = Money.rounded(row["min_price"], currency) if row["min_price"] is not None else None
+    compare = Money.rounded(row["compare_at"], currency) if row["compare_at"] is not None else None
+    return ProductCard(row["id"], row["name"], row["slug"], row["code"], _ref_of(row, "brand"),
+                       Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), price, compare,
+                       row["tax_rate"], True, row["created_at"])  # fmt: skip
