@@ -20,6 +20,7 @@ from dotenv import dotenv_values
 import core
 from adapters.arq.queue import RUN_JOB as RUN_JOB  # re-exported: entry points reach adapters only through here
 from adapters.jobs.runner import JobRunner as JobRunner
+from core.catalog.use_cases.common import CatalogCache
 from ports.catalog import Barcodes, CatalogViews, ProductSearch, Slugs
 from ports.platform import IdempotencyStore
 from ports.services import (
@@ -51,6 +52,14 @@ def _opt(value: str | None) -> str | None:
     return value or None
 
 
+def _on_off(value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value.strip().lower() not in ("on", "off", "true", "false", "1", "0"):
+        raise ValueError(f"expected on or off, not {value!r}")
+    return value.strip().lower() in ("on", "true", "1")
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything the process needs from its environment. Names are the environment variables'."""
@@ -75,6 +84,8 @@ class Settings:
     argon2_time_cost: int = attrs.field(default=0, converter=_int)
     argon2_memory_cost: int = attrs.field(default=0, converter=_int)
     job_backoff_seconds: float = attrs.field(default=2.0, converter=float)
+    catalog_cache: bool = attrs.field(default=True, converter=_on_off)
+    catalog_cache_seconds: int = attrs.field(default=300, converter=_int)
     var_dir: str = str(ROOT / "var")
 
     @classmethod
@@ -137,6 +148,11 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     c.register(SmsSender, instance=console.ConsoleSms())
     for use_case in use_case_classes():
         c.register(use_case)
+    c.register(
+        CatalogCache,
+        factory=lambda: CatalogCache(c.resolve(Cache), settings.catalog_cache_seconds, enabled=settings.catalog_cache),
+        scope=punq.Scope.singleton,
+    )
     for port, instance in (overrides or {}).items():
         c.register(port, instance=instance)
     return c

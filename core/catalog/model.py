@@ -57,7 +57,7 @@ def tax_rate(value: Any) -> Decimal:
         rate = None
     if rate is None or not rate.is_finite() or rate not in TAX_RATES:  # sNaN would raise on comparison
         raise Invalid.field("tax_rate", "KDV rate must be one of 0, 1, 10, 20", code="invalid_tax_rate")
-    return rate.quantize(Decimal(1))
+    return abs(rate).quantize(Decimal(1))
 
 
 def specifications(value: Any) -> list[dict[str, str]]:
@@ -170,19 +170,22 @@ class OptionKey(_Revisable):
     def revise(self, **values: Any) -> dict[str, Any]:
         return self._revise(values)
 
-    def put_values(self, items: list[tuple[uuid.UUID | None, str, int]]) -> dict[str, Any]:
-        """Add values (no id) or change existing ones (by id); values not named stay. Values are unique
-        per key, compared as people type them (Turkish case and marks folded)."""
+    def put_values(self, items: list[tuple[uuid.UUID | None, str, int | None]]) -> dict[str, Any]:
+        """Add values (no id) or change existing ones (by id); values not named stay, and a sorting not given
+        stays (0 for a new value). Values are unique per key, compared as people type them (Turkish case and
+        marks folded)."""
         before = [(v.value, v.sorting) for v in self.values]
         by_id = {v.id: v for v in self.values}
         for value_id, value, sorting in items:
             value = text("values", value, 100, required=True)
             if value_id is None:
-                self.values.append(OptionValue(option_key_id=self.id, value=value, sorting=sorting))
+                self.values.append(OptionValue(option_key_id=self.id, value=value, sorting=sorting or 0))
                 continue
             if value_id not in by_id:
                 raise Invalid.field("values", f"option key {self.key!r} has no value {value_id}")
-            by_id[value_id].value, by_id[value_id].sorting = value, sorting
+            by_id[value_id].value = value
+            if sorting is not None:
+                by_id[value_id].sorting = sorting
         keys = [search_key(v.value) for v in self.values]
         if len(keys) != len(set(keys)):
             raise Conflict(f"option key {self.key!r} would hold the same value twice", code="duplicate_value")

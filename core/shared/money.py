@@ -32,6 +32,11 @@ _DIGITS_NOT_TWO = {
 }  # fmt: skip
 
 
+MAX_DIGITS = 14
+"""Amounts stay below 10^14 in any currency: what NUMERIC(19, 4) and SQLite's integer ten-thousandths both
+hold, and far above any shop's prices."""
+
+
 class CurrencyMismatch(ValueError):
     pass
 
@@ -64,6 +69,8 @@ class Money:
         if not value.is_finite():
             raise Invalid.field("amount", "must be a finite number")
         digits = minor_digits(currency)
+        if value.adjusted() >= MAX_DIGITS:
+            raise Invalid.field("amount", f"must be below 10^{MAX_DIGITS}", code="amount_too_large")
         exponent = value.as_tuple().exponent
         if isinstance(exponent, int) and -exponent > digits and value != value.quantize(_q(digits)):
             raise Invalid.field("amount", f"{currency} has {digits} minor digits")

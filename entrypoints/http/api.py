@@ -6,6 +6,7 @@ The same declarations drive request parsing, the permission check and the OpenAP
 from __future__ import annotations
 
 import json
+import types
 import typing
 import uuid
 from collections.abc import Awaitable, Callable
@@ -255,7 +256,8 @@ def parse_query(cls: type[Any], request: Request) -> Any:
 
 
 def _coerce(raw: str, hint: Any) -> Any:
-    options = [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) else [hint]
+    is_union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+    options = [a for a in typing.get_args(hint) if a is not type(None)] if is_union else [hint]
     target = options[0] if options else str
     if typing.get_origin(target) is Literal:
         if raw not in typing.get_args(target):

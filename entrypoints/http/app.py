@@ -25,12 +25,19 @@ from entrypoints.http.api import Endpoint, Routes, starlette_route
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import BodyLimit, RequestContext
 from entrypoints.http.openapi import document
-from entrypoints.http.routes import accounts, platform, staff
+from entrypoints.http.routes import accounts, catalog, platform, staff, storefront
 from entrypoints.observability import Metrics
 from ports.services import TaskQueue
 
 log = logging.getLogger("carsi.http")
-CONTEXTS: list[Routes] = [accounts.routes, accounts.me_routes, staff.routes, platform.routes]
+CONTEXTS: list[Routes] = [
+    accounts.routes,
+    accounts.me_routes,
+    staff.routes,
+    platform.routes,
+    catalog.routes,
+    storefront.routes,
+]
 SWAGGER_STATIC = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
 DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Çarşı API</title>

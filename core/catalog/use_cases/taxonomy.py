@@ -256,7 +256,7 @@ class ListBrands:
 @attrs.frozen
 class ValueIn:
     value: str
-    sorting: int = 0
+    sorting: int | None = None
     id: uuid.UUID | None = None
 
 
@@ -267,6 +267,10 @@ class NewOptionKey:
     is_variant_creator: bool = True
     description: str = ""
     values: list[ValueIn] = attrs.field(factory=list)
+
+
+def _sorting(v: Any) -> int | None:
+    return None if v is None else integer("sorting")(v)
 
 
 def _key(v: Any) -> str:
@@ -292,7 +296,7 @@ class CreateOptionKey:
         async with self.uow:
             option_key = OptionKey(key=await _unique_key(self.uow, key), description=_description(cmd.description),
                                    is_variant_creator=flag("is_variant_creator")(cmd.is_variant_creator))  # fmt: skip
-            option_key.put_values([(None, v.value, integer("sorting")(v.sorting)) for v in cmd.values])
+            option_key.put_values([(None, v.value, _sorting(v.sorting)) for v in cmd.values])
             option_key.created()
             await self.uow.option_keys.add(option_key)
             await audit(self.uow, cmd.actor, "option_key.create", "option_key", option_key.id,
@@ -327,7 +331,7 @@ class ChangeOptionKey:
                 await _unique_key(self.uow, values["key"], option_key.id)
             changes = option_key.revise(**values)
             if cmd.values is not None:
-                changes |= option_key.put_values([(v.id, v.value, integer("sorting")(v.sorting)) for v in cmd.values])
+                changes |= option_key.put_values([(v.id, v.value, _sorting(v.sorting)) for v in cmd.values])
             await audit(self.uow, cmd.actor, "option_key.update", "option_key", option_key.id, changes)
             await self.uow.commit()
         await self.catalog_cache.bump()
