@@ -134,6 +134,10 @@ class _Snapshot:
         return [r for r in self.store.rows(table) if r["is_active"] and not r["is_deleted"]]
 
 
+def _shown(row: dict[str, Any]) -> bool:
+    return bool(row["is_active"]) and not row["is_deleted"]
+
+
 def _ref(row: dict[str, Any]) -> Ref:
     return Ref(row["id"], row["name"], row["slug"])
 
@@ -159,10 +163,10 @@ class MemoryCatalogViews:
 
     async def product(self, ref: str) -> ProductDetail | None:
         row = next((p for p in self.db.rows("products") if str(p["id"]) == ref or p["slug"] == ref), None)
-        if row is None:
-            return None
         brands = {b["id"]: b for b in self.store_rows("brands")}
         categories = {c["id"]: c for c in self.store_rows("categories")}
+        if row is None or not _shown(brands[row["brand_id"]]) or not _shown(categories[row["category_id"]]):
+            return None
         values: dict[uuid.UUID, tuple[str, dict[str, Any]]] = {}
         for key in self.store_rows("option_keys"):
             for value in key["values"]:
@@ -219,6 +223,8 @@ class MemoryProductSearch:
         cards = []
         folded = search_key(query.q) if query.q else None
         for p in self.db.rows("products"):
+            if not _shown(brands[p["brand_id"]]) or not _shown(categories[p["category_id"]]):
+                continue
             price = lowest.get(p["id"])
             amount = _sale(price).amount if price else None
             if query.category_ids is not None and p["category_id"] not in query.category_ids:

@@ -68,7 +68,7 @@ class SqlCatalogViews:
             sa.select(t.products, bc.id.label("brand_id_"), bc.name.label("brand_name"), bc.slug.label("brand_slug"),
                       cc.id.label("cat_id"), cc.name.label("cat_name"), cc.slug.label("cat_slug"))
             .join(_brand, bc.id == p.brand_id).join(_category, cc.id == p.category_id)
-            .where(_visible(p), p.id == key if key else p.slug == ref)
+            .where(_visible(p), _visible(bc), _visible(cc), p.id == key if key else p.slug == ref)
         )  # fmt: skip
         async with self.engine.connect() as conn:
             row = (await conn.execute(stmt)).mappings().first()
@@ -154,7 +154,7 @@ class SqlProductSearch:
             .select_from(t.products)
             .join(t.brands, b.id == p.brand_id).join(t.categories, c.id == p.category_id)
             .join(t.product_listing, listing, isouter=not priced)
-            .where(_visible(p))
+            .where(_visible(p), _visible(b), _visible(c))
         )  # fmt: skip
         if query.category_ids is not None:
             stmt = stmt.where(p.category_id.in_(query.category_ids))

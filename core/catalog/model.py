@@ -96,6 +96,8 @@ class _Revisable(Entity):
         self.record(CatalogChanged(entity=type(self).__name__.lower(), entity_id=self.id, action="deleted"))
 
     def created(self) -> None:
+        """A new item announces itself once: what it recorded while being set up folds into `created`."""
+        self.events[:] = [e for e in self.events if not isinstance(e, CatalogChanged)]
         self.record(CatalogChanged(entity=type(self).__name__.lower(), entity_id=self.id, action="created"))
 
 

@@ -96,7 +96,8 @@ class CatalogCache:
 
     One read costs one shared-cache lookup (the generation) when this process already holds the entry: entries
     are kept in the shared cache for every process and, for the current generation only, in a small local
-    map. `enabled=False` (CATALOG_CACHE=off) reads through every time."""
+    map. `enabled=False` (CATALOG_CACHE=off) reads through every time. Values are shared between readers:
+    callers serve them, never change them."""
 
     cache: Cache
     ttl_seconds: int = 300
