@@ -53,8 +53,12 @@ class SqlBrands(_Coded):
     async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Brand]:
         stmt = sa.select(Brand)
         if q:
-            stmt = stmt.where(sa.or_(sa.func.lower(t.brands.c.name).like(_like(q), escape="\\"),
-                                     sa.func.lower(t.brands.c.code).like(_like(q), escape="\\")))  # fmt: skip
+            # Brands keep no search_key column and SQL's lower() does not fold Turkish letters (SQLite's
+            # not even non-ASCII case): match the folded text here, as the memory adapter does.
+            b = t.brands.c
+            wanted = search_key(q)
+            rows = await self.session.execute(sa.select(b.id, b.name, b.code).where(~b.is_deleted))
+            stmt = stmt.where(b.id.in_([r.id for r in rows if wanted in search_key(f"{r.name} {r.code}")]))
         return await keyset_page(self.session, stmt, page, [t.brands.c.created_at, t.brands.c.id])
 
 
@@ -94,6 +98,11 @@ class SqlProducts(_Coded):
 
     async def refresh_listing(self, product_id: uuid.UUID) -> None:
         await self.session.flush()
+        # One refresh per product at a time (PostgreSQL; SQLite's writers queue anyway): a concurrent one would
+        # compute without this transaction's prices and collide on the listing's key. NO KEY UPDATE, because
+        # the variants just inserted hold KEY SHARE on the product (their foreign key).
+        await self.session.execute(sa.select(t.products.c.id).where(t.products.c.id == product_id)
+                                   .with_for_update(key_share=True))  # fmt: skip
         v, pr = t.variants.c, t.variant_prices.c
         rows = await self.session.execute(
             sa.select(pr.currency, pr.amount, pr.discount).join(t.variants, v.id == pr.variant_id)

@@ -238,6 +238,10 @@ class Price(Entity):
         return Money.rounded(self.amount, self.currency)
 
     @property
+    def discount_money(self) -> Money:
+        return Money.rounded(self.discount, self.currency)
+
+    @property
     def sale_price(self) -> Money:
         """What the customer pays."""
         return Money.rounded(self.amount - self.discount, self.currency)
@@ -278,15 +282,15 @@ class Variant(_Revisable):
             if cut > price.amount:
                 raise Invalid.field("discount", "must not exceed the price", code="discount_exceeds_price")
         current = self.price_in(price.currency)
-        before = None if current is None else [str(current.amount), str(current.discount)]
+        if current is not None and (current.amount, current.discount) == (price.amount, cut):
+            return {}  # compared as numbers: 199.9000 read back from the database is 199.90
+        before = None if current is None else [str(current.list_price.amount), str(current.discount_money.amount)]
         if current is None:
             current = Price(variant_id=self.id, currency=price.currency, amount=price.amount, discount=cut)
             self.prices.append(current)
         else:
             current.amount, current.discount = price.amount, cut
-        after = [str(current.amount), str(current.discount)]
-        if before == after:
-            return {}
+        after = [str(current.list_price.amount), str(current.discount_money.amount)]
         self.record(CatalogChanged(entity="variant", entity_id=self.id, action="price_set"))
         return {f"price.{price.currency}": [before, after]}
 

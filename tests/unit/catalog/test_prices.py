@@ -81,7 +81,7 @@ async def test_a_discount_comes_off_the_price(shop: Shop, variant: Variant) -> N
     assert (price.list_price, price.sale_price) == (try_("200.00"), try_("150.00"))
     entry = (await shop.app.audit(target_id=str(variant.id)))[0]
     assert entry.action == "variant.price"
-    assert entry.changes == {"price.TRY": [["199.90", "0"], ["200.00", "50.00"]]}
+    assert entry.changes == {"price.TRY": [["199.90", "0.00"], ["200.00", "50.00"]]}
 
 
 async def test_a_discount_as_large_as_the_price_makes_it_free(shop: Shop, variant: Variant) -> None:
