@@ -45,44 +45,81 @@ def _as_uuid(ref: str) -> uuid.UUID | None:
         return None
 
 
+def _built_once() -> dict[str, Any]:
+    """The storefront's fixed statements, built at import with bound parameters: SQLAlchemy then compiles each
+    once (its statement cache) and psycopg prepares it on the server, instead of rebuilding per request."""
+    bc, cc = _brand.c, _category.c
+    product = (
+        sa.select(t.products, bc.id.label("brand_id_"), bc.name.label("brand_name"), bc.slug.label("brand_slug"),
+                  cc.id.label("cat_id"), cc.name.label("cat_name"), cc.slug.label("cat_slug"))
+        .join(_brand, bc.id == p.brand_id).join(_category, cc.id == p.category_id)
+        .where(_visible(p), _visible(bc), _visible(cc))
+    )  # fmt: skip
+    chain = sa.select(c.id, c.parent_id, c.name, c.slug, sa.literal(0).label("depth")).where(
+        c.id == sa.bindparam("category_id", type_=sa.Uuid())).cte("chain", recursive=True)  # fmt: skip
+    up = t.categories.alias("up")
+    chain = chain.union_all(sa.select(up.c.id, up.c.parent_id, up.c.name, up.c.slug, chain.c.depth + 1)
+                            .where(up.c.id == chain.c.parent_id))  # fmt: skip
+    variants = (
+        sa.select(v.id, v.code, v.slug, v.name, v.barcode, v.option_value_ids, v.created_at,
+                  pr.currency, pr.amount, pr.discount)
+        .outerjoin(t.variant_prices, sa.and_(pr.variant_id == v.id, _visible(pr)))
+        .where(v.product_id == sa.bindparam("product_id", type_=sa.Uuid()), _visible(v))
+        .order_by(v.created_at, v.code, pr.currency)
+    )  # fmt: skip
+    ov, ok = t.option_values.c, t.option_keys.c
+    return {
+        "product_by_id": product.where(p.id == sa.bindparam("ref", type_=sa.Uuid())),
+        "product_by_slug": product.where(p.slug == sa.bindparam("ref", type_=sa.String())),
+        "breadcrumbs": sa.select(chain.c.id, chain.c.name, chain.c.slug).order_by(chain.c.depth.desc()),
+        "variants": variants,
+        "option_values": sa.select(ov.id, ok.key, ov.value, ov.sorting)
+        .join(t.option_keys, ok.id == ov.option_key_id)
+        .where(ov.id.in_(sa.bindparam("ids", expanding=True, type_=sa.Uuid()))),
+        "nodes": sa.select(c.id, c.parent_id, c.name, c.slug, c.sorting).where(_visible(c)),
+        "brand_by_id": sa.select(b.id, b.name, b.slug).where(_visible(b), b.id == sa.bindparam("ref", type_=sa.Uuid())),
+        "brand_by_slug": sa.select(b.id, b.name, b.slug).where(_visible(b), b.slug == sa.bindparam("ref")),
+    }
+
+
+_Q = _built_once()
+
+
+def reading(engine: AsyncEngine) -> AsyncEngine:
+    """Reads that need no transaction: on PostgreSQL each statement runs on its own (no BEGIN/ROLLBACK round
+    trips). SQLite keeps its transactions (the engine's BEGIN IMMEDIATE hook)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT") if engine.dialect.name == "postgresql" else engine
+
+
 class SqlCatalogViews:
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+        self.engine = reading(engine)
 
     async def category_nodes(self) -> list[CategoryNode]:
         async with self.engine.connect() as conn:
-            rows = await conn.execute(sa.select(c.id, c.parent_id, c.name, c.slug, c.sorting).where(_visible(c)))
-            return [CategoryNode(*row) for row in rows]
+            return [CategoryNode(*row) for row in await conn.execute(_Q["nodes"])]
 
     async def brand(self, ref: str) -> Ref | None:
         key = _as_uuid(ref)
         async with self.engine.connect() as conn:
-            row = (await conn.execute(sa.select(b.id, b.name, b.slug).where(
-                _visible(b), b.id == key if key else b.slug == ref))).first()  # fmt: skip
+            stmt = _Q["brand_by_id"] if key else _Q["brand_by_slug"]
+            row = (await conn.execute(stmt, {"ref": key or ref})).first()
         return Ref(*row) if row else None
 
     async def product(self, ref: str) -> ProductDetail | None:
         key = _as_uuid(ref)
-        bc, cc = _brand.c, _category.c
-        stmt = (
-            sa.select(t.products, bc.id.label("brand_id_"), bc.name.label("brand_name"), bc.slug.label("brand_slug"),
-                      cc.id.label("cat_id"), cc.name.label("cat_name"), cc.slug.label("cat_slug"))
-            .join(_brand, bc.id == p.brand_id).join(_category, cc.id == p.category_id)
-            .where(_visible(p), _visible(bc), _visible(cc), p.id == key if key else p.slug == ref)
-        )  # fmt: skip
         async with self.engine.connect() as conn:
-            row = (await conn.execute(stmt)).mappings().first()
+            stmt = _Q["product_by_id"] if key else _Q["product_by_slug"]
+            row = (await conn.execute(stmt, {"ref": key or ref})).mappings().first()
             if row is None:
                 return None
-            crumbs = await self._breadcrumbs(conn, row["category_id"])
-            variant_rows = (await conn.execute(
-                sa.select(v.id, v.code, v.slug, v.name, v.barcode, v.option_value_ids, v.created_at,
-                          pr.currency, pr.amount, pr.discount)
-                .outerjoin(t.variant_prices, sa.and_(pr.variant_id == v.id, _visible(pr)))
-                .where(v.product_id == row["id"], _visible(v)).order_by(v.created_at, v.code, pr.currency)
-            )).all()  # fmt: skip
+            crumbs = [Ref(*r) for r in await conn.execute(_Q["breadcrumbs"], {"category_id": row["category_id"]})]
+            variant_rows = (await conn.execute(_Q["variants"], {"product_id": row["id"]})).all()
             value_ids = {i for r in variant_rows for i in r.option_value_ids}
-            values = await self._option_values(conn, value_ids)
+            values: dict[uuid.UUID, tuple[str, str, int]] = {}
+            if value_ids:
+                found = await conn.execute(_Q["option_values"], {"ids": list(value_ids)})
+                values = {r.id: (r.key, r.value, r.sorting) for r in found}
         return ProductDetail(
             row["id"], row["name"], row["slug"], row["code"], row["barcode"], row["description"],
             row["specifications"], row["tax_rate"], row["meta_title"], row["meta_description"],
@@ -90,23 +127,6 @@ class SqlCatalogViews:
             Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), crumbs,
             _groups(values), _variants(variant_rows, values), row["created_at"], row["updated_at"],
         )  # fmt: skip
-
-    async def _breadcrumbs(self, conn: Any, category_id: uuid.UUID) -> list[Ref]:
-        chain = sa.select(c.id, c.parent_id, c.name, c.slug, sa.literal(0).label("depth")).where(
-            c.id == category_id).cte("chain", recursive=True)  # fmt: skip
-        up = t.categories.alias("up")
-        chain = chain.union_all(sa.select(up.c.id, up.c.parent_id, up.c.name, up.c.slug, chain.c.depth + 1)
-                                .where(up.c.id == chain.c.parent_id))  # fmt: skip
-        rows = await conn.execute(sa.select(chain.c.id, chain.c.name, chain.c.slug).order_by(chain.c.depth.desc()))
-        return [Ref(*r) for r in rows]
-
-    async def _option_values(self, conn: Any, value_ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str, int]]:
-        if not value_ids:
-            return {}
-        ov, ok = t.option_values.c, t.option_keys.c
-        stmt = sa.select(ov.id, ok.key, ov.value, ov.sorting).join(t.option_keys, ok.id == ov.option_key_id)
-        rows = await conn.execute(stmt.where(ov.id.in_(value_ids)))
-        return {r.id: (r.key, r.value, r.sorting) for r in rows}
 
 
 def _groups(values: dict[uuid.UUID, tuple[str, str, int]]) -> list[OptionGroup]:
@@ -140,7 +160,7 @@ class SqlProductSearch:
     brings full text), keyset pages on (sort value, id)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+        self.engine = reading(engine)
 
     async def search(self, query: ProductQuery) -> Page[ProductCard]:
         by_price = query.sort in ("price", "-price")
