@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import typing
 import uuid
-from typing import Any
 
 import attrs
 
 from core.catalog.use_cases.storefront import BrowseProducts, BrowseQuery, CategoryTree, ShowProduct
 from core.catalog.views import ProductCard, ProductDetail, Sort
 from core.shared.errors import NotFound
-from entrypoints.http.api import Ctx, Items, PageOut, Routes
+from entrypoints.http.api import Ctx, Items, PageOut, Plain, Routes
 
 routes = Routes("catalog")
 PUBLIC = "/api/v1/catalog"
@@ -34,25 +33,25 @@ class CategoryTreeNode:
 
 
 @routes.get(f"{PUBLIC}/categories", response=Items[CategoryTreeNode], auth="none")
-async def category_tree(ctx: Ctx) -> dict[str, Any]:
+async def category_tree(ctx: Ctx) -> Plain:
     """The category tree, ordered by `sorting` at each level."""
-    return await ctx.use(CategoryTree)()
+    return Plain(await ctx.use(CategoryTree)())
 
 
 @routes.get(f"{PUBLIC}/products", query=BrowseQuery, response=PageOut[ProductCard], auth="none")
-async def browse_products(ctx: Ctx) -> dict[str, Any]:
+async def browse_products(ctx: Ctx) -> Plain:
     """Active products, each with its lowest price in `currency` (default TRY).
 
     `category` (its descendants included) and `brand` take an id or a slug; `q` matches name, code and barcode
     with Turkish letters folded; `min_price`/`max_price` are decimal strings in `currency`; `sort` is price,
     -price, name or -created_at (the default)."""
-    return await ctx.use(BrowseProducts)(ctx.query)
+    return Plain(await ctx.use(BrowseProducts)(ctx.query))
 
 
 @routes.get(f"{PUBLIC}/products/{{ref}}", response=ProductDetail, auth="none")
-async def show_product(ctx: Ctx) -> dict[str, Any]:
+async def show_product(ctx: Ctx) -> Plain:
     """An active product by id or slug, with its active variants, their options and prices."""
     ref: str = ctx.params["ref"]
     if "\x00" in ref or len(ref) > 200:
         raise NotFound(f"no product {ref[:50]!r}")
-    return await ctx.use(ShowProduct)(ref)
+    return Plain(await ctx.use(ShowProduct)(ref))
