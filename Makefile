@@ -81,9 +81,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Ratios against a bare Starlette route timed in the same run (see bench/http.py); results in bench/results/.
+# Ratios against a bare Starlette route timed in the same run (bench/http.py), then the catalog served by uvicorn
+# under wrk against two baselines on PostgreSQL and Redis (bench/catalog.py: needs wrk, BENCH_DATABASE_URL and
+# BENCH_REDIS_URL or their defaults; writes bench/results/latest.md). Both run even when the first fails.
 bench: install
-	$(BIN)/python -m bench.http
+	@status=0; \
+	$(BIN)/python -m bench.http || status=1; \
+	$(BIN)/python -m bench.catalog || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache .hypothesis
