@@ -56,6 +56,9 @@ class RequestContext:
             request_id.reset(token)
 
     def _route(self, scope: Scope) -> str:
+        matched = scope.get("route")  # set by Starlette's router on the scope it was given
+        if matched is not None:
+            return str(getattr(matched, "path", "other"))
         for route in self.router.routes:
             match, _ = route.matches(scope)
             if match == Match.FULL:
