@@ -26,7 +26,8 @@ PATH_SEPARATOR = ">"
 OPTION_SEPARATOR, OPTION_EQUALS = ";", "="
 
 Row = dict[str, Any]
-"""A row as read: the columns as text (absent ones count as empty) and `line`, its line number in the file."""
+"""A row as read: the columns as text (absent ones count as empty) and `line`, its line number in the file
+(without it, rows count from line 2, after a header)."""
 
 
 def format_path(names: Iterable[str]) -> str:
@@ -91,18 +92,17 @@ class RowErrors:
 
     def raise_if_any(self) -> None:
         if self.items:
-            lines = sorted({e.loc[1] for e in self.items}, key=int)
-            first = self.items[0]
             ordered = sorted(self.items, key=lambda e: (int(e.loc[1]), str(e.loc[2])))
-            raise Invalid(f"{len(lines)} rows have errors; line {first.loc[1]}, {first.loc[2]}: {first.msg}",
+            first, lines = ordered[0], len({e.loc[1] for e in ordered})
+            raise Invalid(f"{lines} rows have errors; line {first.loc[1]}, {first.loc[2]}: {first.msg}",
                           code="invalid_rows", errors=ordered)  # fmt: skip
 
 
 def read_rows(rows: Iterable[Row], barcode: Callable[[str], str], errors: RowErrors) -> list[ParsedRow]:
     """Each row checked on its own, then against the rows before it; bad rows are left out (and recorded)."""
     parsed = []
-    for row in rows:
-        item = _read_row(row, barcode, errors)
+    for index, row in enumerate(rows):
+        item = _read_row(int(row.get("line") or index + 2), row, barcode, errors)
         if item is not None:
             parsed.append(item)
     return _consistent(parsed, errors)
@@ -113,8 +113,7 @@ def _cell(row: Row, column: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_row(row: Row, barcode: Callable[[str], str], errors: RowErrors) -> ParsedRow | None:
-    line = int(row["line"])
+def _read_row(line: int, row: Row, barcode: Callable[[str], str], errors: RowErrors) -> ParsedRow | None:
     before = len(errors.items)
     cell = {column: _cell(row, column) for column in COLUMNS}
     for column in REQUIRED:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from core.catalog.model import Brand, Category, OptionKey, Product, Variant, combination_key
+from core.catalog.model import Brand, Category, OptionKey, OptionValue, Product, Variant, combination_key
 from core.catalog.rows import ParsedRow, ProductFields, RowErrors, VariantFields
 from core.shared.entity import Entity
 from core.shared.text import search_key
@@ -78,6 +78,7 @@ class Upsert:
         self.categories: dict[tuple[uuid.UUID | None, str], Category] = {}
         self.category_codes: set[str] = set()
         self.option_keys: dict[str, OptionKey] = {}
+        self.option_values: dict[tuple[uuid.UUID, str], OptionValue] = {}  # by key and folded text
         self.brand_slugs = SlugPool(uow.brands, slugs)
         self.category_slugs = SlugPool(uow.categories, slugs)
         self.product_slugs = SlugPool(uow.products, slugs)
@@ -87,7 +88,9 @@ class Upsert:
         for category in await self.uow.categories.list():
             self.categories.setdefault((category.parent_id, search_key(category.name)), category)
             self.category_codes.add(category.code)
-        self.option_keys = {search_key(k.key): k for k in await self.uow.option_keys.list()}
+        for key in await self.uow.option_keys.list():
+            self.option_keys[search_key(key.key)] = key
+            self.option_values |= {(key.id, search_key(v.value)): v for v in key.values}
 
     def _count(self, kind: str, entity: Entity, changes: dict[str, Any] | None = None) -> None:
         """`changes` None: created; else updated if anything changed."""
@@ -183,10 +186,10 @@ class Upsert:
             if not key.is_variant_creator:
                 self.errors.add(line, "options", f"option key {key.key!r} does not create variants")
                 return None
-            value = next((v for v in key.values if search_key(v.value) == search_key(value_text)), None)
+            value = self.option_values.get((key.id, search_key(value_text)))
             if value is None:
                 key.put_values([(None, value_text, max((v.sorting for v in key.values), default=-1) + 1)])
-                value = key.values[-1]
+                value = self.option_values[(key.id, search_key(value_text))] = key.values[-1]
                 self.created["option_value"] += 1
                 self.changed[id(key)] = key
             found.append((value.id, value.value))

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 import punq
 
 from bootstrap import Settings, bootstrap, migrate_database, new_migration, shutdown
-from core.shared.errors import DomainError
+from core.shared.actor import SYSTEM
+from core.shared.errors import DomainError, Invalid
 
 T = TypeVar("T")
 DEMO_ADMIN = ("admin@demo.carsi.local", "carsi-demo-admin")
@@ -92,10 +95,13 @@ def demo() -> None:
 
 
 @demo.command("load")
-def demo_load() -> None:
-    """Load languages, the default roles and a demo admin (idempotent); prints the admin's login."""
+@click.option("--products", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Products in the demo catalog (0: no catalog). Loading more later adds to it.")  # fmt: skip
+def demo_load(products: int) -> None:
+    """Load languages, the default roles, a demo admin and a demo catalog (idempotent); prints the admin's login."""
     from core.accounts.use_cases.staff import CreateAdmin, NewAdmin, SeedRoles
     from core.platform.use_cases import LoadLanguages
+    from entrypoints.cli.catalog import load_demo_catalog
 
     if Settings.from_env().profile == "production":
         raise click.ClickException("demo data is not loaded in the production profile")
@@ -104,11 +110,65 @@ def demo_load() -> None:
         languages = await c.resolve(LoadLanguages)()
         roles = await c.resolve(SeedRoles)()
         await c.resolve(CreateAdmin)(NewAdmin(*DEMO_ADMIN))
-        return {"languages": languages, "roles": len(roles)}
+        started = time.monotonic()
+        catalog = await load_demo_catalog(c, products) if products else None
+        return {"languages": languages, "roles": len(roles), "catalog": catalog, "seconds": time.monotonic() - started}
 
     added = _run(load)
     click.echo(f"languages added: {added['languages']}; roles added: {added['roles']}")
+    if added["catalog"] is not None:
+        created, skipped = added["catalog"]
+        made = ", ".join(f"{kind}: {n}" for kind, n in sorted(created.items())) or "nothing new"
+        click.echo(f"demo catalog of {products} products ({skipped} loaded before) in {added['seconds']:.1f} s; "
+                   f"created {made}")  # fmt: skip
     click.echo(f"demo admin: {DEMO_ADMIN[0]} / password: {DEMO_ADMIN[1]}")
+
+
+@cli.group()
+def catalog() -> None:
+    """The catalog in bulk: CSV with one row per variant (`carsi catalog export` shows the columns)."""
+
+
+@catalog.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Check every row and report what would change; write nothing.")
+def catalog_import(file: IO[str], dry_run: bool) -> None:
+    """Create or update brands, categories, option keys, products and variants from FILE ('-': stdin), all in
+    one transaction: if any row is bad, each bad row is printed and nothing is imported (exit code 1)."""
+    from core.catalog.use_cases.importing import CatalogImport, ImportCatalog, ImportResult
+    from entrypoints.cli.catalog import read_csv
+
+    rows = read_csv(file)
+
+    async def work(c: punq.Container) -> ImportResult | Invalid:
+        try:
+            return await c.resolve(ImportCatalog)(CatalogImport(SYSTEM, rows, dry_run))
+        except Invalid as exc:
+            return exc
+
+    outcome = _run(work)
+    if isinstance(outcome, Invalid):
+        for error in outcome.errors:
+            click.echo(f"line {error.loc[1]}, {error.loc[2]}: {error.msg}", err=True)
+        click.echo(f"{len({e.loc[1] for e in outcome.errors})} bad rows; nothing was imported", err=True)
+        sys.exit(1)
+    verb = "would create" if dry_run else "created"
+    for label, counts in ((verb, outcome.created), (verb.replace("create", "update"), outcome.updated)):
+        click.echo(f"{label}: " + (", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "nothing"))
+    click.echo(f"{outcome.rows} rows checked" + (" (dry run: nothing written)" if dry_run else ""))
+
+
+@catalog.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8", lazy=True), default="-")
+def catalog_export(file: IO[str]) -> None:
+    """Write every live product and variant to FILE (default '-': stdout) in the import's columns."""
+    from core.catalog.use_cases.importing import ExportCatalog
+    from entrypoints.cli.catalog import write_csv
+
+    rows = _run(lambda c: c.resolve(ExportCatalog)())
+    write_csv(file, rows)
+    if file.name != "<stdout>":
+        click.echo(f"{len(rows)} rows written to {file.name}", err=True)
 
 
 @cli.group()
