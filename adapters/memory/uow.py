@@ -51,6 +51,7 @@ class MemoryUnitOfWork:
         self.removed: set[tuple[str, Any]] = set()
         self.claims: list[tuple[str, Any]] = []
         self.seen: list[Entity] = []
+        self.seen_ids: set[int] = set()
         self.emitted: list[Event] = []
         self.dispatched: set[tuple[uuid.UUID, datetime]] = set()
         self.pruned: set[uuid.UUID] = set()
@@ -61,7 +62,8 @@ class MemoryUnitOfWork:
         await self.rollback()
 
     def track(self, entity: Entity) -> None:
-        if all(entity is not e for e in self.seen):
+        if id(entity) not in self.seen_ids:
+            self.seen_ids.add(id(entity))
             self.seen.append(entity)
 
     def emit(self, event: Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import registry, relationship, with_loader_criteria
 
@@ -21,7 +22,8 @@ SOFT_DELETE_CRITERIA: list[Any] = []
 
 def _entity(cls: type[Any], table: Any, **props: Any) -> None:
     mapper_registry.map_imperatively(cls, table, properties=props, version_id_col=table.c.version)
-    SOFT_DELETE_CRITERIA.append(with_loader_criteria(cls, table.c.is_deleted.is_(False), include_aliases=True))
+    # `= false` (SQLite: `= 0`), not `IS false`: the form the live-row partial indexes are declared with
+    SOFT_DELETE_CRITERIA.append(with_loader_criteria(cls, table.c.is_deleted == sa.false(), include_aliases=True))
 
 
 def start_mappers() -> None:

@@ -42,7 +42,7 @@ roles = sa.Table(
     sa.Column("description", sa.Text, nullable=False, default=""),
     sa.Column("permissions", JSON, nullable=False),
     sa.Index("uq_roles_code_live", "code", unique=True, postgresql_where=sa.text("NOT is_deleted"),
-             sqlite_where=sa.text("NOT is_deleted")),
+             sqlite_where=sa.text("is_deleted = 0")),
 )  # fmt: skip
 
 accounts = sa.Table(
@@ -181,10 +181,14 @@ idempotency_keys = sa.Table(
 # --- catalog ----------------------------------------------------------------------------------------------
 
 
-def _live_unique(table: str, *columns: str, where: str = "NOT is_deleted") -> sa.Index:
-    """Unique among live (not soft-deleted) rows: a deleted item's code or slug can be used again."""
+def _live_unique(table: str, *columns: str, also: str = "") -> sa.Index:
+    """Unique among live (not soft-deleted) rows: a deleted item's code or slug can be used again.
+
+    The predicate is written as queries write it (`is_deleted = false`, SQLite: `= 0`): SQLite uses a partial
+    index only when the query holds the index's condition word for word."""
     return sa.Index(f"uq_{table}_{'_'.join(columns)}_live", *columns, unique=True,
-                    postgresql_where=sa.text(where), sqlite_where=sa.text(where))  # fmt: skip
+                    postgresql_where=sa.text("NOT is_deleted" + also),
+                    sqlite_where=sa.text("is_deleted = 0" + also))  # fmt: skip
 
 
 categories = sa.Table(
@@ -258,7 +262,7 @@ variants = sa.Table(
     sa.Column("combination", sa.String(1200), nullable=True),  # sorted option value ids; NULL without options
     _live_unique("variants", "code"),
     _live_unique("variants", "slug"),
-    _live_unique("variants", "product_id", "combination", where="NOT is_deleted AND combination IS NOT NULL"),
+    _live_unique("variants", "product_id", "combination", also=" AND combination IS NOT NULL"),
 )  # fmt: skip
 
 variant_prices = sa.Table(

@@ -24,6 +24,7 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self.session = self._factory()
         self.seen: list[Entity] = []
+        self.seen_ids: set[int] = set()
         self.emitted: list[Event] = []
         self.accounts = repos.SqlAccounts(self)
         self.roles = repos.SqlRoles(self)
@@ -53,7 +54,8 @@ class SqlUnitOfWork:
             await self.session.close()
 
     def track(self, entity: Entity) -> None:
-        if all(entity is not e for e in self.seen):
+        if id(entity) not in self.seen_ids:
+            self.seen_ids.add(id(entity))
             self.seen.append(entity)
 
     def emit(self, event: Event) -> None:
@@ -76,4 +78,5 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         await self.session.rollback()
         self.seen.clear()  # what was recorded before the rollback must not reach the outbox on a later commit
+        self.seen_ids.clear()
         self.emitted.clear()
