@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from adapters.memory.repositories import _created, _page, _Repo
+from adapters.memory.repositories import _created, _page, _Repo, fields_of, rebuild
 from adapters.memory.store import MemoryStore
 from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
 from core.catalog.views import (
@@ -25,19 +25,6 @@ from core.shared.errors import FieldError, Invalid
 from core.shared.money import Money
 from core.shared.pagination import Page, PageRequest, encode_cursor
 from core.shared.text import search_key
-
-
-def _fields(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj)) if f.name != "events"}
-
-
-def _build(cls: type[Any], data: dict[str, Any]) -> Any:
-    fields = attrs.fields(cls)
-    obj = cls(**{f.name: data[f.name] for f in fields if f.init and f.name in data})
-    for f in fields:
-        if not f.init and f.name in data and f.name != "events":
-            setattr(obj, f.name, data[f.name])
-    return obj
 
 
 class _Coded(_Repo):
@@ -73,10 +60,10 @@ class MemoryOptionKeys(_Repo):
     table, entity_name, model = "option_keys", "option key", OptionKey
 
     def dump(self, row: Any) -> Any:
-        return {**super().dump(row), "values": [_fields(v) for v in row.values]}
+        return {**super().dump(row), "values": [fields_of(v) for v in row.values]}
 
     def restore(self, data: Any) -> Any:
-        return super().restore({**data, "values": [OptionValue(**v) for v in data["values"]]})
+        return super().restore({**data, "values": [rebuild(OptionValue, v) for v in data["values"]]})
 
     async def by_key(self, key: str) -> OptionKey | None:
         return next((k for k in self._all() if search_key(k.key) == search_key(key)), None)
@@ -108,10 +95,10 @@ class MemoryVariants(_Coded):
     table, entity_name, model = "variants", "variant", Variant
 
     def dump(self, row: Any) -> Any:
-        return {**super().dump(row), "prices": [_fields(p) for p in row.prices]}
+        return {**super().dump(row), "prices": [fields_of(p) for p in row.prices]}
 
     def restore(self, data: Any) -> Any:
-        return super().restore({**data, "prices": [_build(Price, p) for p in data["prices"]]})
+        return super().restore({**data, "prices": [rebuild(Price, p) for p in data["prices"]]})
 
     async def of_product(self, product_id: uuid.UUID) -> list[Variant]:
         return sorted((v for v in self._all() if v.product_id == product_id), key=lambda v: (v.created_at, v.code))

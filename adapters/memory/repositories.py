@@ -56,20 +56,11 @@ class _Repo:
 
     def dump(self, row: Any) -> Any:
         """The row as the store keeps it: its fields (not its events), or the value itself."""
-        if not attrs.has(type(row)):
-            return row
-        return {f.name: getattr(row, f.name) for f in attrs.fields(type(row)) if f.name != "events"}
+        return fields_of(row) if attrs.has(type(row)) else row
 
     def restore(self, data: Any) -> Any:
         """A fresh object from what `dump` stored (the store hands out copies)."""
-        if self.model is None:
-            return data
-        fields = attrs.fields(self.model)
-        obj = self.model(**{f.name: data[f.name] for f in fields if f.init and f.name in data})
-        for f in fields:
-            if not f.init and f.name in data:
-                setattr(obj, f.name, data[f.name])
-        return obj
+        return data if self.model is None else rebuild(self.model, data)
 
     def _all(self, include_deleted: bool = False) -> list[Any]:
         keys = set(self.store.tables[self.table]) | {k for (t, k) in self.uow.identity if t == self.table}
@@ -85,6 +76,21 @@ class _Repo:
         if row is None:
             raise NotFound(f"no {self.entity_name} with id {key}")
         return row
+
+
+def fields_of(obj: Any) -> dict[str, Any]:
+    """An attrs object's fields by name, without its event list."""
+    return {f.name: getattr(obj, f.name) for f in attrs.fields(type(obj)) if f.name != "events"}
+
+
+def rebuild(cls: type[Any], data: dict[str, Any]) -> Any:
+    """An object of `cls` from `fields_of`'s dict: through its constructor, then the fields it does not take."""
+    fields = attrs.fields(cls)
+    obj = cls(**{f.name: data[f.name] for f in fields if f.init and f.name in data})
+    for f in fields:
+        if not f.init and f.name in data:
+            setattr(obj, f.name, data[f.name])
+    return obj
 
 
 def _state(dumped: Any) -> Any:

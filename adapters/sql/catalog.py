@@ -8,14 +8,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from adapters.sql import tables as t
-from adapters.sql.repositories import _Repo, keyset_page
+from adapters.sql.repositories import _Repo, keyset_page, like_escaped
 from core.catalog.model import Brand, Category, OptionKey, Product, Variant
 from core.shared.pagination import Page, PageRequest
 from core.shared.text import search_key
 
 
 def _like(q: str) -> str:
-    return "%" + search_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return f"%{like_escaped(search_key(q))}%"
 
 
 class _Coded(_Repo):
@@ -28,7 +28,7 @@ class _Coded(_Repo):
         return await self._first(sa.select(self.model).where(self.table.c.slug == slug))
 
     async def slugs_like(self, base: str) -> set[str]:
-        escaped = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = like_escaped(base)
         stmt = sa.select(self.table.c.slug).where(
             ~self.table.c.is_deleted,
             sa.or_(self.table.c.slug == base, self.table.c.slug.like(f"{escaped}-%", escape="\\")))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql import tables as t
-from adapters.sql.repositories import _bad_cursor
+from adapters.sql.repositories import _bad_cursor, like_escaped
 from core.catalog.views import (
     CategoryNode,
     OptionGroup,
@@ -181,8 +182,7 @@ class SqlProductSearch:
         if query.brand_id is not None:
             stmt = stmt.where(p.brand_id == query.brand_id)
         if query.q:
-            escaped = search_key(query.q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(p.search_key.like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(p.search_key.like(f"%{like_escaped(search_key(query.q))}%", escape="\\"))
         if query.min_price is not None:
             stmt = stmt.where(li.min_price >= query.min_price)
         if query.max_price is not None:
@@ -211,8 +211,6 @@ class SqlProductSearch:
 
     @staticmethod
     def _position(position: list[Any], column: Any) -> tuple[Any, uuid.UUID]:
-        from datetime import datetime
-
         if len(position) != 2:
             raise _bad_cursor()
         raw, key = position

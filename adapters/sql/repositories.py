@@ -68,6 +68,11 @@ async def keyset_page(session: AsyncSession, stmt: sa.Select[Any], page: PageReq
     return Page(items, encode_cursor([_attr(last, c) for c in order]))
 
 
+def like_escaped(text: str) -> str:
+    """`text` for a LIKE pattern with `escape="\\"`: its own %, _ and \\ match literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _attr(obj: Any, column: Any) -> Any:
     value = getattr(obj, column.key)
     return value.isoformat() if isinstance(value, datetime) else value
@@ -101,8 +106,7 @@ class SqlAccounts(_Repo):
     async def list(self, page: PageRequest, *, q: str | None = None) -> Page[Account]:
         stmt = sa.select(Account)
         if q:
-            escaped = search_key(q).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(t.accounts.c.search_key.like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(t.accounts.c.search_key.like(f"%{like_escaped(search_key(q))}%", escape="\\"))
         return await keyset_page(self.session, stmt, page, [t.accounts.c.created_at, t.accounts.c.id])
 
 

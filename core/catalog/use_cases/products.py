@@ -344,7 +344,8 @@ class ChangeVariant:
             if "slug" in values:
                 await unique_slug(self.uow.variants, self.slugs, values["slug"], "", variant.id)
             changes = variant.revise(**values)
-            await self.uow.products.refresh_listing(variant.product_id)
+            if "is_active" in changes:  # the listing holds the lowest price of the active variants
+                await self.uow.products.refresh_listing(variant.product_id)
             await audit(self.uow, cmd.actor, "variant.update", "variant", variant.id, changes)
             await self.uow.commit()
         await self.catalog_cache.bump()

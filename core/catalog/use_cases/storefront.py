@@ -23,10 +23,8 @@ DEFAULT_CURRENCY = "TRY"
 
 def _tree(nodes: list[CategoryNode]) -> list[dict[str, Any]]:
     children: dict[uuid.UUID | None, list[CategoryNode]] = {}
-    known = {n.id for n in nodes}
-    for node in nodes:  # a child of an inactive category is hidden with it
-        children.setdefault(node.parent_id if node.parent_id in known else (None if node.parent_id is None else
-                            uuid.UUID(int=0)), []).append(node)  # fmt: skip
+    for node in nodes:  # a child of an inactive category hangs under an id the walk from the roots never meets
+        children.setdefault(node.parent_id, []).append(node)
 
     def build(parent: uuid.UUID | None) -> list[dict[str, Any]]:
         ordered = sorted(children.get(parent, []), key=lambda n: (n.sorting, n.name, str(n.id)))
