@@ -1,0 +1,20 @@
+"""company profiles
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # placeholder reserved in the chain; filled in by its context's change
+
+
+def downgrade() -> None:
+    pass
