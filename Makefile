@@ -83,11 +83,13 @@ format: install
 
 # Ratios against a bare Starlette route timed in the same run (bench/http.py), then the catalog served by uvicorn
 # under wrk against two baselines on PostgreSQL and Redis (bench/catalog.py: needs wrk, BENCH_DATABASE_URL and
-# BENCH_REDIS_URL or their defaults; writes bench/results/latest.md). Both run even when the first fails.
+# BENCH_REDIS_URL or their defaults; writes bench/results/latest.md), then search on PostgreSQL (bench/search.py:
+# bench/results/search.md). Each runs even when another fails.
 bench: install
 	@status=0; \
 	$(BIN)/python -m bench.http || status=1; \
 	$(BIN)/python -m bench.catalog || status=1; \
+	$(BIN)/python -m bench.search || status=1; \
 	exit $$status
 
 clean:

@@ -21,7 +21,11 @@ import core
 from adapters.arq.queue import RUN_JOB as RUN_JOB  # re-exported: entry points reach adapters only through here
 from adapters.jobs.runner import JobRunner as JobRunner
 from core.catalog.use_cases.common import CatalogCache
+from ports.address import GeoSource
 from ports.catalog import Barcodes, CatalogViews, ProductSearch, Slugs
+from ports.company import CompanyCodes
+from ports.files import FileStorage
+from ports.gallery import ImageProcessor
 from ports.platform import IdempotencyStore
 from ports.services import (
     AccessTokens,
@@ -120,6 +124,8 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     """Build the container: adapters picked from `settings`, then `overrides` ({port: instance}) on top."""
     from adapters import console, system
     from adapters.catalog_text import PythonSlugify, StdnumBarcodes
+    from adapters.company_codes import StdnumCompanyCodes
+    from adapters.geo.source import GeoData
     from adapters.runtime_settings import CachedRuntimeSettings
 
     settings = settings or Settings.from_env()
@@ -128,7 +134,9 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     c.register(punq.Container, instance=c)
 
     _register_storage(c, settings)
+    _register_search(c, settings)
     _register_redis_or_memory(c, settings)
+    _register_files(c, settings)
     c.register(JobRunner, factory=lambda: JobRunner(c.resolve, backoff_base=settings.job_backoff_seconds))
     c.register(RuntimeSettings, instance=CachedRuntimeSettings(lambda: c.resolve(UnitOfWork), c.resolve(Cache)))
     c.register(Clock, instance=system.SystemClock())
@@ -139,6 +147,8 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     c.register(Templates, instance=system.JinjaTemplates())
     c.register(Slugs, instance=PythonSlugify())
     c.register(Barcodes, instance=StdnumBarcodes())
+    c.register(GeoSource, instance=GeoData())
+    c.register(CompanyCodes, instance=StdnumCompanyCodes())
     if settings.smtp_url:
         from adapters.smtp import SmtpMailer
 
@@ -186,6 +196,50 @@ def _register_storage(c: punq.Container, settings: Settings) -> None:
     c.register(IdempotencyStore, instance=SqlIdempotencyStore(factory))
     c.register(CatalogViews, instance=SqlCatalogViews(engine))
     c.register(ProductSearch, instance=SqlProductSearch(engine))
+
+
+def _register_files(c: punq.Container, settings: Settings) -> None:
+    """STORAGE_URL: unset or `file:///dir` a local directory (default `<VAR_DIR>/media`), `s3://bucket/prefix?...`
+    an S3-compatible bucket (see adapters/files/__init__.py); Pillow processes the images."""
+    from adapters.files import storage_from_url
+    from adapters.images import PillowImages
+
+    c.register(FileStorage, instance=storage_from_url(settings.storage_url, settings.var_dir))
+    c.register(ImageProcessor, instance=PillowImages())
+
+
+def _register_search(c: punq.Container, settings: Settings) -> None:
+    """The catalog reads the index builds from, and the index: Elasticsearch when ELASTICSEARCH_URL is set,
+    else the database's own (PostgreSQL full text, SQLite FTS5, or the memory store)."""
+    from ports.search import SearchIndex, SearchSource
+
+    index: Any
+    if settings.is_memory:
+        from adapters.memory.store import MemoryStore
+        from adapters.search.memory import MemorySearchIndex, MemorySearchSource
+
+        store = c.resolve(MemoryStore)
+        c.register(SearchSource, instance=MemorySearchSource(store))
+        index = MemorySearchIndex(store)
+    else:
+        from adapters.search.sql_source import SqlSearchSource
+
+        engine = c.resolve("engine")
+        c.register(SearchSource, instance=SqlSearchSource(engine))
+        if engine.dialect.name == "postgresql":
+            from adapters.search.sql_postgres import PostgresSearchIndex
+
+            index = PostgresSearchIndex(engine)
+        else:
+            from adapters.search.sql_sqlite import SqliteSearchIndex
+
+            index = SqliteSearchIndex(engine)
+    if settings.elasticsearch_url:
+        from adapters.search.elastic import ElasticSearchIndex
+
+        index = ElasticSearchIndex(settings.elasticsearch_url)
+        c.register("elasticsearch", instance=index)
+    c.register(SearchIndex, instance=index)
 
 
 def _register_redis_or_memory(c: punq.Container, settings: Settings) -> None:
@@ -245,7 +299,8 @@ def new_migration(settings: Settings, message: str) -> None:
 
 
 async def readiness(c: punq.Container) -> dict[str, str | None]:
-    """Each backing service → None when it answers, else why not. The database always; Redis when set."""
+    """Each backing service → None when it answers, else why not. The database always; Redis and Elasticsearch
+    when set."""
     import sqlalchemy as sa
 
     checks: dict[str, str | None] = {"database": None}
@@ -262,6 +317,13 @@ async def readiness(c: punq.Container) -> dict[str, str | None]:
             await c.resolve("redis").ping()
         except Exception as exc:  # noqa: BLE001
             checks["redis"] = type(exc).__name__
+    if settings.elasticsearch_url:
+        checks["elasticsearch"] = None
+        try:
+            if not await c.resolve("elasticsearch").client.ping():
+                checks["elasticsearch"] = "unreachable"
+        except Exception as exc:  # noqa: BLE001
+            checks["elasticsearch"] = type(exc).__name__
     return checks
 
 
@@ -271,7 +333,7 @@ async def shutdown(c: punq.Container) -> None:
     drain = getattr(queue, "drain", None)
     if drain is not None:
         await drain()
-    for key in ("engine", "redis"):
+    for key in ("engine", "redis", "elasticsearch"):
         try:
             resource = c.resolve(key)
         except punq.MissingDependencyError:

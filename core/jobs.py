@@ -8,7 +8,10 @@ from core.accounts.events import MessageRequested
 from core.accounts.handlers import DeliverMessage
 from core.catalog.events import CatalogChanged
 from core.catalog.handlers import InvalidateCatalogCache
+from core.gallery.events import MediaUploaded
+from core.gallery.handlers import MakeThumbnails
 from core.platform.outbox import PruneOutbox, RelayOutbox
+from core.search.handlers import FollowCatalog
 
 JOBS: dict[str, type[Any]] = {
     "relay_outbox": RelayOutbox,
@@ -18,6 +21,7 @@ JOBS: dict[str, type[Any]] = {
 
 EVENT_HANDLERS: dict[str, list[type[Any]]] = {
     MessageRequested.name: [DeliverMessage],
-    CatalogChanged.name: [InvalidateCatalogCache],
+    MediaUploaded.name: [MakeThumbnails],
+    CatalogChanged.name: [FollowCatalog, InvalidateCatalogCache],  # the index first: the cache bump follows it
 }
 """Event name -> use cases called with the StoredEvent, each at most once per event id."""

@@ -82,7 +82,8 @@ class CatalogViews(Protocol):
 
 
 class ProductSearch(Protocol):
-    """The product list: filters, text, sorting and keyset pages (the search issue brings full text)."""
+    """The product list: filters, a folded-substring `q`, sorting and keyset pages. The storefront asks the
+    search index (ports/search.py) instead when `q` or facets are given."""
 
     async def search(self, query: ProductQuery) -> Page[ProductCard]: ...
 

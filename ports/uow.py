@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from core.shared.entity import Entity
 from core.shared.events import Event
 from ports.accounts import AccountRepository, OneTimeTokenRepository, RoleRepository, SessionRepository
+from ports.address import AddressRepository, GeoRepository
 from ports.catalog import (
     BrandRepository,
     CategoryRepository,
@@ -15,6 +16,8 @@ from ports.catalog import (
     ProductRepository,
     VariantRepository,
 )
+from ports.company import CompanyRepository
+from ports.gallery import MediaRepository, ProductImageRepository
 from ports.platform import (
     AuditLog,
     DeadLetterRepository,
@@ -47,6 +50,11 @@ class UnitOfWork(Protocol):
     option_keys: OptionKeyRepository
     products: ProductRepository
     variants: VariantRepository
+    companies: CompanyRepository
+    geo: GeoRepository
+    addresses: AddressRepository
+    media: MediaRepository
+    product_images: ProductImageRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

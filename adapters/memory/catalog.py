@@ -198,40 +198,49 @@ class MemoryProductSearch:
         self.db = _Snapshot(store)
 
     async def search(self, query: ProductQuery) -> Page[ProductCard]:
-        brands = {b["id"]: b for b in self.db.store.rows("brands")}
-        categories = {c["id"]: c for c in self.db.store.rows("categories")}
-        lowest: dict[uuid.UUID, dict[str, Any]] = {}
-        for v in self.db.rows("variants"):
-            for p in v["prices"]:
-                if p["currency"] == query.currency and p["is_active"] and not p["is_deleted"]:
-                    best = lowest.get(v["product_id"])
-                    if best is None or _sale(p).amount < _sale(best).amount:
-                        lowest[v["product_id"]] = p
-        cards = []
         folded = search_key(query.q) if query.q else None
-        for p in self.db.rows("products"):
-            if not _shown(brands[p["brand_id"]]) or not _shown(categories[p["category_id"]]):
-                continue
-            price = lowest.get(p["id"])
-            amount = _sale(price).amount if price else None
-            if query.category_ids is not None and p["category_id"] not in query.category_ids:
-                continue
-            if query.brand_id is not None and p["brand_id"] != query.brand_id:
-                continue
-            if folded and folded not in search_key(f"{p['name']} {p['code']} {p['barcode'] or ''}"):
-                continue
-            if query.in_stock is False:
-                continue  # until inventory exists every variant counts as in stock
-            if query.min_price is not None or query.max_price is not None or query.sort in ("price", "-price"):
-                if amount is None:
-                    continue
-                if (query.min_price is not None and amount < query.min_price) or (
-                        query.max_price is not None and amount > query.max_price):  # fmt: skip
-                    continue
-            cards.append(ProductCard(p["id"], p["name"], p["slug"], p["code"], _ref(brands[p["brand_id"]]),
-                                     _ref(categories[p["category_id"]]), _sale(price) if price else None,
-                                     _compare_at(price), p["tax_rate"], True, p["created_at"]))  # fmt: skip
+
+        def found(row: dict[str, Any]) -> bool:
+            return not folded or folded in search_key(f"{row['name']} {row['code']} {row['barcode'] or ''}")
+
+        cards = [card for row, card in listed_cards(self.db.store, query) if found(row)]
         return _keyset(cards, query)
+
+
+def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str, Any], ProductCard]]:
+    """Visible products with the query's filters (not `q`), each as (its committed row, its card)."""
+    db = _Snapshot(store)
+    brands = {b["id"]: b for b in store.rows("brands")}
+    categories = {c["id"]: c for c in store.rows("categories")}
+    lowest: dict[uuid.UUID, dict[str, Any]] = {}
+    for v in db.rows("variants"):
+        for p in v["prices"]:
+            if p["currency"] == query.currency and p["is_active"] and not p["is_deleted"]:
+                best = lowest.get(v["product_id"])
+                if best is None or _sale(p).amount < _sale(best).amount:
+                    lowest[v["product_id"]] = p
+    out = []
+    for p in db.rows("products"):
+        if not _shown(brands[p["brand_id"]]) or not _shown(categories[p["category_id"]]):
+            continue
+        price = lowest.get(p["id"])
+        amount = _sale(price).amount if price else None
+        if query.category_ids is not None and p["category_id"] not in query.category_ids:
+            continue
+        if query.brand_id is not None and p["brand_id"] != query.brand_id:
+            continue
+        if query.in_stock is False:
+            continue  # until inventory exists every variant counts as in stock
+        if query.min_price is not None or query.max_price is not None or query.sort in ("price", "-price"):
+            if amount is None:
+                continue
+            if (query.min_price is not None and amount < query.min_price) or (
+                    query.max_price is not None and amount > query.max_price):  # fmt: skip
+                continue
+        out.append((p, ProductCard(p["id"], p["name"], p["slug"], p["code"], _ref(brands[p["brand_id"]]),
+                                   _ref(categories[p["category_id"]]), _sale(price) if price else None,
+                                   _compare_at(price), p["tax_rate"], True, p["created_at"])))  # fmt: skip
+    return out
 
 
 def _sort_key(card: ProductCard, sort: str) -> tuple[Any, ...]:

@@ -5,7 +5,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from adapters.memory import catalog
+from adapters.memory import address, catalog, gallery
+from adapters.memory import company as company_repos
 from adapters.memory import repositories as repos
 from adapters.memory.store import MemoryStore
 from core.shared.actor import current_actor
@@ -42,6 +43,11 @@ class MemoryUnitOfWork:
         self.option_keys = catalog.MemoryOptionKeys(self)
         self.products = catalog.MemoryProducts(self)
         self.variants = catalog.MemoryVariants(self)
+        self.companies = company_repos.MemoryCompanies(self)
+        self.geo = address.MemoryGeo(self)
+        self.addresses = address.MemoryAddresses(self)
+        self.media = gallery.MemoryMedia(self)
+        self.product_images = gallery.MemoryProductImages(self)
         return self
 
     def _reset(self) -> None:

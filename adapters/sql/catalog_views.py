@@ -157,38 +157,16 @@ def _variants(rows: Sequence[Any], values: dict[uuid.UUID, tuple[str, str, int]]
 
 
 class SqlProductSearch:
-    """Filters on indexed columns, `q` as a folded substring of the product's search key (the search issue
-    brings full text), keyset pages on (sort value, id)."""
+    """Filters on indexed columns, `q` as a folded substring of the product's search key (the storefront's
+    ranked full-text search is the search index's: adapters/search), keyset pages on (sort value, id)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = reading(engine)
 
     async def search(self, query: ProductQuery) -> Page[ProductCard]:
-        by_price = query.sort in ("price", "-price")
-        priced = by_price or query.min_price is not None or query.max_price is not None
-        listing = sa.and_(li.product_id == p.id, li.currency == query.currency)
-        stmt = (
-            sa.select(p.id, p.name, p.slug, p.code, p.tax_rate, p.created_at,
-                      b.id.label("brand_id"), b.name.label("brand_name"), b.slug.label("brand_slug"),
-                      c.id.label("cat_id"), c.name.label("cat_name"), c.slug.label("cat_slug"),
-                      li.min_price, li.compare_at)
-            .select_from(t.products)
-            .join(t.brands, b.id == p.brand_id).join(t.categories, c.id == p.category_id)
-            .join(t.product_listing, listing, isouter=not priced)
-            .where(_visible(p), _visible(b), _visible(c))
-        )  # fmt: skip
-        if query.category_ids is not None:
-            stmt = stmt.where(p.category_id.in_(query.category_ids))
-        if query.brand_id is not None:
-            stmt = stmt.where(p.brand_id == query.brand_id)
+        stmt = listing_select(query)
         if query.q:
             stmt = stmt.where(p.search_key.like(f"%{like_escaped(search_key(query.q))}%", escape="\\"))
-        if query.min_price is not None:
-            stmt = stmt.where(li.min_price >= query.min_price)
-        if query.max_price is not None:
-            stmt = stmt.where(li.min_price <= query.max_price)
-        if query.in_stock is False:
-            stmt = stmt.where(sa.false())  # until inventory exists every variant counts as in stock
         sort_col, id_col = {"price": (li.min_price, li.product_id), "-price": (li.min_price, li.product_id),
                             "name": (p.name, p.id), "-created_at": (p.created_at, p.id)}[query.sort]  # fmt: skip
         descending = query.sort.startswith("-")
@@ -234,3 +212,36 @@ def _card(row: Any, currency: str) -> ProductCard:
     return ProductCard(row["id"], row["name"], row["slug"], row["code"], _ref_of(row, "brand"),
                        Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), price, compare,
                        row["tax_rate"], True, row["created_at"])  # fmt: skip
+
+
+def listing_select(query: ProductQuery) -> Any:
+    """The visible products' cards with the query's filters (not `q`), unordered: what the list and the search
+    index adapters start from."""
+    by_price = query.sort in ("price", "-price")
+    priced = by_price or query.min_price is not None or query.max_price is not None
+    listing = sa.and_(li.product_id == p.id, li.currency == query.currency)
+    stmt = (
+        sa.select(p.id, p.name, p.slug, p.code, p.tax_rate, p.created_at,
+                  b.id.label("brand_id"), b.name.label("brand_name"), b.slug.label("brand_slug"),
+                  c.id.label("cat_id"), c.name.label("cat_name"), c.slug.label("cat_slug"),
+                  li.min_price, li.compare_at)
+        .select_from(t.products)
+        .join(t.brands, b.id == p.brand_id).join(t.categories, c.id == p.category_id)
+        .join(t.product_listing, listing, isouter=not priced)
+        .where(_visible(p), _visible(b), _visible(c))
+    )  # fmt: skip
+    if query.category_ids is not None:
+        stmt = stmt.where(p.category_id.in_(query.category_ids))
+    if query.brand_id is not None:
+        stmt = stmt.where(p.brand_id == query.brand_id)
+    if query.min_price is not None:
+        stmt = stmt.where(li.min_price >= query.min_price)
+    if query.max_price is not None:
+        stmt = stmt.where(li.min_price <= query.max_price)
+    if query.in_stock is False:
+        stmt = stmt.where(sa.false())  # until inventory exists every variant counts as in stock
+    return stmt
+
+
+def card_from_row(row: Any, currency: str) -> ProductCard:
+    return _card(row, currency)

@@ -92,6 +92,10 @@ UNIQUE_CODES = {
     "option_keys.key": "duplicate_key",
     "uq_variants_product_id_combination_live": "duplicate_combination",
     "variants.product_id": "duplicate_combination",
+    "uq_companies_tax_no_live": "duplicate_tax_no",
+    "companies.tax_no": "duplicate_tax_no",
+    "uq_companies_default": "company_default_taken",
+    "companies.is_default": "company_default_taken",
 }
 
 

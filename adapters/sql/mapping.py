@@ -10,7 +10,10 @@ from sqlalchemy.orm import registry, relationship, with_loader_criteria
 
 from adapters.sql import tables as t
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role
+from core.address.model import Address
 from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
+from core.company.model import Company
+from core.gallery.model import Media, ProductImage
 from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
 from core.shared.entity import Entity
 
@@ -58,6 +61,10 @@ def start_mappers() -> None:
         t.variants,
         prices=relationship(Price, lazy="selectin", cascade="all, delete-orphan", order_by=t.variant_prices.c.currency),
     )
+    _entity(Address, t.addresses)
+    _entity(Company, t.companies)
+    _entity(Media, t.media)
+    _entity(ProductImage, t.product_images)
     mapper_registry.map_imperatively(RefreshToken, t.refresh_tokens)
     mapper_registry.map_imperatively(OneTimeToken, t.one_time_tokens)
     mapper_registry.map_imperatively(SettingOverride, t.setting_overrides)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from adapters.sql.types import JSON, ExactDecimal, Percent, UTCDateTime, UuidList
 
@@ -285,3 +286,158 @@ product_listing = sa.Table(
 )  # fmt: skip
 """The storefront's price index: one row per product and currency it has active prices in, kept by the
 product repository's refresh_listing in the transaction that changed the prices."""
+
+
+# --- address ----------------------------------------------------------------------------------------------
+# Reference rows (ids derived from natural keys, see core.address.model.geo_id), then customers' addresses.
+
+geo_countries = sa.Table(
+    "geo_countries", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("alpha2code", sa.String(2), nullable=False, unique=True),
+    sa.Column("alpha3code", sa.String(3), nullable=False),
+    sa.Column("calling_code", sa.String(8), nullable=False),
+)  # fmt: skip
+
+geo_regions = sa.Table(
+    "geo_regions", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+)  # fmt: skip
+
+geo_cities = sa.Table(
+    "geo_cities", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("code", sa.String(16), nullable=False),
+    sa.Column("region_id", sa.Uuid, sa.ForeignKey("geo_regions.id"), nullable=True),
+    sa.UniqueConstraint("country", "code"),
+)  # fmt: skip
+
+geo_townships = sa.Table(
+    "geo_townships", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("code", sa.String(120), nullable=False),
+    sa.Column("city_id", sa.Uuid, sa.ForeignKey("geo_cities.id"), nullable=False, index=True),
+)  # fmt: skip
+
+geo_districts = sa.Table(
+    "geo_districts", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("township_id", sa.Uuid, sa.ForeignKey("geo_townships.id"), nullable=False, index=True),
+    sa.Column("postal_code", sa.String(10), nullable=True),
+)  # fmt: skip
+
+
+def _one_default(kind: str) -> sa.Index:
+    """At most one live default address of a kind per owner, held by the database under concurrency."""
+    return sa.Index(f"uq_addresses_default_{kind}", "owner_id", unique=True,
+                    postgresql_where=sa.text(f"is_default_{kind} AND NOT is_deleted"),
+                    sqlite_where=sa.text(f"is_default_{kind} = 1 AND is_deleted = 0"))  # fmt: skip
+
+
+addresses = sa.Table(
+    "addresses", metadata, *core_columns(),
+    sa.Column("owner_id", sa.Uuid, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("title", sa.String(100), nullable=False),
+    sa.Column("recipient_name", sa.String(200), nullable=False),
+    sa.Column("phone", sa.String(20), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("city_id", sa.Uuid, sa.ForeignKey("geo_cities.id"), nullable=True),
+    sa.Column("city", sa.String(100), nullable=False),
+    sa.Column("township_id", sa.Uuid, sa.ForeignKey("geo_townships.id"), nullable=True),
+    sa.Column("township", sa.String(100), nullable=False),
+    sa.Column("district_id", sa.Uuid, sa.ForeignKey("geo_districts.id"), nullable=True),
+    sa.Column("district", sa.String(100), nullable=True),
+    sa.Column("postal_code", sa.String(20), nullable=True),
+    sa.Column("line", sa.String(500), nullable=False),
+    sa.Column("description", sa.String(500), nullable=False, default=""),
+    sa.Column("is_default_shipping", sa.Boolean, nullable=False, default=False),
+    sa.Column("is_default_billing", sa.Boolean, nullable=False, default=False),
+    _one_default("shipping"),
+    _one_default("billing"),
+)  # fmt: skip
+
+# --- company ----------------------------------------------------------------------------------------------
+
+companies = sa.Table(
+    "companies", metadata, *core_columns(),
+    sa.Column("legal_name", sa.String(300), nullable=False),
+    sa.Column("tax_no", sa.String(11), nullable=False),  # VKN (10 digits) or a sole proprietor's TCKN (11)
+    sa.Column("tax_office", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("trade_registry_no", sa.String(32), nullable=False, default=""),
+    sa.Column("mersis_no", sa.String(16), nullable=True),
+    sa.Column("phone", sa.String(20), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("default_language", sa.String(2), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("work_start_hour", sa.Time, nullable=False),
+    sa.Column("work_end_hour", sa.Time, nullable=False),
+    sa.Column("is_default", sa.Boolean, nullable=False, default=False),
+    sa.Column("address_line", sa.String(300), nullable=True),
+    sa.Column("address_country", sa.String(2), nullable=True),
+    sa.Column("address_city_id", sa.Uuid, sa.ForeignKey("geo_cities.id"), nullable=True),
+    sa.Column("address_city", sa.String(100), nullable=True),
+    sa.Column("address_township_id", sa.Uuid, sa.ForeignKey("geo_townships.id"), nullable=True),
+    sa.Column("address_township", sa.String(100), nullable=True),
+    sa.Column("address_district_id", sa.Uuid, sa.ForeignKey("geo_districts.id"), nullable=True),
+    sa.Column("address_district", sa.String(100), nullable=True),
+    sa.Column("address_postal_code", sa.String(20), nullable=True),
+    _live_unique("companies", "tax_no"),
+    # exactly one default company (the one invoices and e-mails use), held by the database under concurrency
+    sa.Index("uq_companies_default", "is_default", unique=True,
+             postgresql_where=sa.text("is_default AND NOT is_deleted"),
+             sqlite_where=sa.text("is_default = 1 AND is_deleted = 0")),
+)  # fmt: skip
+
+# --- search -----------------------------------------------------------------------------------------------
+
+search_documents = sa.Table(
+    "search_documents", metadata,
+    sa.Column("product_id", sa.Uuid, sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),  # the product version it was built from: older = stale
+    sa.Column("generation", sa.String(32), nullable=False),  # the reindex run (or "live") that wrote it
+    sa.Column("text_a", sa.Text, nullable=False),  # folded name, code, barcode
+    sa.Column("text_b", sa.Text, nullable=False),  # folded brand, category path, variant codes and names
+    sa.Column("text_c", sa.Text, nullable=False),  # folded description and specifications
+    sa.Column("words", sa.Text, nullable=False),  # the distinct folded words of a and b, for typo matching
+    # PostgreSQL: the weighted tsvector (turkish configuration); SQLite keeps its FTS5 table beside it
+    sa.Column("document", sa.Text().with_variant(postgresql.TSVECTOR(), "postgresql"), nullable=False),
+    sa.Index("ix_search_documents_document", "document", postgresql_using="gin"),
+    sa.Index("ix_search_documents_words", "words", postgresql_using="gin",
+             postgresql_ops={"words": "gin_trgm_ops"}),
+    sa.Index("ix_search_documents_version", "product_id", "version"),  # is a product's document up to date?
+)  # fmt: skip
+"""One row per indexed product, written by the search index adapter (core/search/handlers.py follows the
+catalog's outbox events; `carsi search reindex` rebuilds it)."""
+
+
+# --- gallery ----------------------------------------------------------------------------------------------
+
+media = sa.Table(
+    "media", metadata, *core_columns(),
+    sa.Column("storage_key", sa.String(500), nullable=False, unique=True),
+    sa.Column("content_type", sa.String(50), nullable=False),
+    sa.Column("width", sa.Integer, nullable=False),
+    sa.Column("height", sa.Integer, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("alt_text", sa.String(300), nullable=False, default=""),
+    sa.Column("thumbnails", JSON, nullable=False, default=dict),  # {"200": key, "800": key} once made
+    sa.Index("ix_media_created", "created_at", "id"),
+)  # fmt: skip
+
+product_images = sa.Table(
+    "product_images", metadata, *core_columns(),
+    sa.Column("product_id", sa.Uuid, sa.ForeignKey("products.id"), nullable=False),
+    sa.Column("media_id", sa.Uuid, sa.ForeignKey("media.id"), nullable=False, index=True),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id"), nullable=True, index=True),
+    sa.Column("sorting", sa.Integer, nullable=False, default=0),
+    sa.Column("alt_text", sa.String(300), nullable=False, default=""),
+    sa.Index("ix_product_images_product", "product_id", "sorting"),
+)  # fmt: skip

@@ -6,7 +6,8 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from adapters.sql import catalog
+from adapters.sql import address, catalog, gallery
+from adapters.sql import company as company_repos
 from adapters.sql import repositories as repos
 from adapters.sql import tables as t
 from core.shared.entity import Entity
@@ -41,6 +42,11 @@ class SqlUnitOfWork:
         self.option_keys = catalog.SqlOptionKeys(self)
         self.products = catalog.SqlProducts(self)
         self.variants = catalog.SqlVariants(self)
+        self.companies = company_repos.SqlCompanies(self)
+        self.geo = address.SqlGeo(self)
+        self.addresses = address.SqlAddresses(self)
+        self.media = gallery.SqlMedia(self)
+        self.product_images = gallery.SqlProductImages(self)
         return self
 
     async def __aexit__(

@@ -77,6 +77,17 @@ class OptionGroup:
 
 
 @attrs.frozen
+class ImageView:
+    """A product image on its page, in `sorting` order: the original's URL, its WebP thumbnails (longest side ->
+    URL, once made), and the variant it is for (null: the whole product)."""
+
+    url: str
+    thumbnails: dict[str, str]
+    alt_text: str
+    variant_id: uuid.UUID | None
+
+
+@attrs.frozen
 class ProductDetail:
     id: uuid.UUID
     name: str
@@ -95,6 +106,7 @@ class ProductDetail:
     variants: list[VariantView]
     created_at: datetime
     updated_at: datetime
+    images: list[ImageView] = attrs.field(factory=list)  # added by ShowProduct from the gallery
 
 
 @attrs.frozen

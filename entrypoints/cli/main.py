@@ -14,6 +14,8 @@ import punq
 from bootstrap import Settings, bootstrap, migrate_database, new_migration, shutdown
 from core.shared.actor import SYSTEM
 from core.shared.errors import DomainError, Invalid
+from entrypoints.cli import geo as geo_commands
+from entrypoints.cli import search as search_commands
 
 T = TypeVar("T")
 DEMO_ADMIN = ("admin@demo.carsi.local", "carsi-demo-admin")
@@ -102,11 +104,14 @@ def demo_load(products: int) -> None:
     from core.accounts.use_cases.staff import CreateAdmin, NewAdmin, SeedRoles
     from core.platform.use_cases import LoadLanguages
     from entrypoints.cli.catalog import load_demo_catalog
+    from entrypoints.cli.geo import describe as describe_geo
+    from entrypoints.cli.geo import load_geo
 
     if Settings.from_env().profile == "production":
         raise click.ClickException("demo data is not loaded in the production profile")
 
     async def load(c: punq.Container) -> dict[str, Any]:
+        click.echo(describe_geo(*await load_geo(c)))
         languages = await c.resolve(LoadLanguages)()
         roles = await c.resolve(SeedRoles)()
         await c.resolve(CreateAdmin)(NewAdmin(*DEMO_ADMIN))
@@ -185,6 +190,10 @@ def create_admin(email: str, password: str) -> None:
 
     account = _run(lambda c: c.resolve(CreateAdmin)(NewAdmin(email, password)))
     click.echo(f"superuser {account.email} ({account.id})")
+
+
+cli.add_command(geo_commands.geo)
+cli.add_command(search_commands.search)
 
 
 if __name__ == "__main__":

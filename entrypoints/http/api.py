@@ -15,6 +15,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 import punq
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,7 +26,7 @@ from core.shared.actor import Actor, current_actor
 from core.shared.errors import DomainError, FieldError, Invalid, Unauthenticated
 from core.shared.pagination import Page, PageRequest
 from entrypoints.http.converter import structure, unstructure
-from entrypoints.http.errors import BadRequest, domain_problem
+from entrypoints.http.errors import BadRequest, PayloadTooLarge, domain_problem
 from entrypoints.http.idempotency import idempotent
 
 T = TypeVar("T")
@@ -60,6 +62,15 @@ class Reply:
     headers: dict[str, str] = attrs.field(factory=dict)
 
 
+@attrs.frozen
+class Upload:
+    """A file part of a multipart/form-data body; its name and type are what the client claims (untrusted)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @attrs.define
 class Ctx:
     request: Request
@@ -86,6 +97,11 @@ class Ctx:
     def client(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
 
+    async def form(self, cls: type[T], *, max_bytes: int) -> T:
+        """The multipart/form-data body of an endpoint declared with `form=cls` (which the global body limit
+        leaves to this call): at most `max_bytes` in all, else 413."""
+        return await read_form(self.request, cls, max_bytes)
+
 
 Handler = Callable[[Ctx], Awaitable[Any]]
 
@@ -105,6 +121,7 @@ class Endpoint:
     permission: str | None = None
     idempotency: Idempotency = "accepted"
     errors: tuple[int, ...] = ()
+    form: Any = None  # a multipart/form-data body (attrs class of Upload and str fields) the handler reads itself
 
     @property
     def public_path(self) -> str:
@@ -227,6 +244,58 @@ def _nul_characters(value: Any, loc: tuple[str | int, ...]) -> Any:
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _nul_characters(item, (*loc, i))
+
+
+async def read_form(request: Request, cls: type[T], max_bytes: int) -> T:
+    """A multipart/form-data body as `cls`: `Upload` fields take file parts, `str` fields text parts. The
+    body may hold `max_bytes` in all (413 beyond, counted as it streams in); malformed multipart is 400;
+    missing, repeated, unknown or mistyped fields are 422."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "multipart/form-data":
+        raise BadRequest("send the body as multipart/form-data", code="unsupported_media_type")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise PayloadTooLarge(f"the body is larger than {max_bytes} bytes")
+    hints, fields = _hints(cls), attrs.fields(typing.cast(Any, cls))
+    uploads = {f.name for f in fields if Upload in (hints[f.name], *typing.get_args(hints[f.name]))}
+
+    async def limited() -> typing.AsyncGenerator[bytes, None]:
+        seen = 0
+        async for chunk in request.stream():
+            seen += len(chunk)
+            if seen > max_bytes:
+                raise PayloadTooLarge(f"the body is larger than {max_bytes} bytes")
+            yield chunk
+
+    parser = MultiPartParser(request.headers, limited(), max_files=len(uploads),
+                             max_fields=len(fields) + 8, max_part_size=64 * 1024)  # fmt: skip
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise BadRequest(f"the multipart body is malformed: {exc.message}", code="malformed_multipart") from None
+    try:
+        errors = [FieldError(("body", key), "unknown field") for key in form if key not in {f.name for f in fields}]
+        values: dict[str, Any] = {}
+        for field in fields:
+            given = form.getlist(field.name)
+            if len(given) != 1:
+                if given or field.default is attrs.NOTHING:
+                    errors.append(FieldError(("body", field.name), "send this field once"))
+                continue
+            item = given[0]
+            if field.name in uploads:
+                if not isinstance(item, UploadFile):
+                    errors.append(FieldError(("body", field.name), "must be a file part"))
+                    continue
+                values[field.name] = Upload(item.filename or "", item.content_type or "", await item.read())
+            elif not isinstance(item, str) or "\x00" in item:
+                errors.append(FieldError(("body", field.name), "must be text without NUL characters"))
+            else:
+                values[field.name] = item
+        if errors:
+            raise Invalid("the form has missing or invalid fields", errors=errors)
+        return cls(**values)
+    finally:
+        await form.close()
 
 
 def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, compile_path
 from starlette.staticfiles import StaticFiles
 
 from bootstrap import Settings, bootstrap, readiness, shutdown
@@ -25,7 +25,7 @@ from entrypoints.http.api import Endpoint, Routes, starlette_route
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import BodyLimit, RequestContext
 from entrypoints.http.openapi import document
-from entrypoints.http.routes import accounts, catalog, platform, staff, storefront
+from entrypoints.http.routes import accounts, addresses, catalog, company, geo, media, platform, staff, storefront
 from entrypoints.observability import Metrics
 from ports.services import TaskQueue
 
@@ -37,6 +37,10 @@ CONTEXTS: list[Routes] = [
     platform.routes,
     catalog.routes,
     storefront.routes,
+    media.routes,
+    company.routes,
+    geo.routes,
+    addresses.routes,
 ]
 SWAGGER_STATIC = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
 DOCS_PAGE = """<!doctype html>
@@ -68,6 +72,14 @@ OPERATIONS_PATHS: dict[str, Any] = {
     "/metrics": {"get": {"summary": "Prometheus metrics", "tags": ["operations"], "operationId": "operations_metrics",
                          "responses": {"200": {"description": "Prometheus text exposition format",
                                                "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+    "/media/{key}": {"get": {"summary": "A stored image or thumbnail (local-disk storage; with S3 the bucket serves)",
+                             "tags": ["media"], "operationId": "media_file",
+                             "parameters": [{"name": "key", "in": "path", "required": True,
+                                             "schema": {"type": "string"}}],
+                             "responses": {"200": {"description": "The file, with long-lived cache headers",
+                                                   "content": {"image/*": {"schema": {"type": "string",
+                                                                                      "format": "binary"}}}},
+                                           "404": {"description": "No such file"}}}},
 }  # fmt: skip
 
 
@@ -118,6 +130,7 @@ def create_app(container: punq.Container | None = None, *, owns_container: bool 
         Route("/health/live", live),
         Route("/health/ready", ready),
         Route("/metrics", prometheus),
+        Route("/media/{key:path}", media.file_server(c), methods=["GET"], include_in_schema=False),
     ]
 
     @asynccontextmanager
@@ -129,8 +142,9 @@ def create_app(container: punq.Container | None = None, *, owns_container: bool 
         if owned:
             await shutdown(c)
 
+    uploads = [(ep.method, compile_path(ep.path)[0]) for ep in endpoints() if ep.form is not None]  # own limits
     app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS, lifespan=lifespan,
-                    middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes)])  # fmt: skip
+                    middleware=[Middleware(BodyLimit, limit=settings.max_body_bytes, own_limits=uploads)])  # fmt: skip
     app.state.container = c
     app.add_middleware(RequestContext, metrics=metrics, router=app.router)
     return app

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -67,13 +68,18 @@ class RequestContext:
 
 
 class BodyLimit:
-    """413 for bodies above `limit` bytes: by Content-Length at once, else while the body streams in."""
+    """413 for bodies above `limit` bytes: by Content-Length at once, else while the body streams in.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    `own_limits` are (method, path pattern) pairs of routes that limit their bodies themselves (uploads, whose
+    limit is a runtime setting: see `Ctx.form`)."""
+
+    def __init__(self, app: ASGIApp, limit: int, own_limits: Sequence[tuple[str, re.Pattern[str]]] = ()) -> None:
+        self.app, self.limit, self.own_limits = app, limit, tuple(own_limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or any(
+            scope["method"] == method and pattern.match(scope["path"]) for method, pattern in self.own_limits
+        ):
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length")

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import attrs
 
 from core.shared.money import Money
-from entrypoints.http.api import Endpoint
+from entrypoints.http.api import Endpoint, Upload
 
 PROBLEM = {
     "type": "object",
@@ -69,6 +69,8 @@ class SchemaBuilder:
             return dict(simple[hint])
         if hint is Money:
             return {"$ref": "#/components/schemas/Money"}
+        if hint is Upload:
+            return {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
         if attrs.has(origin or hint):
             return self._ref(hint, request)
         raise TypeError(f"no OpenAPI schema for {hint!r}")
@@ -142,6 +144,11 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
                 "required": True,
                 "content": {"application/json": {"schema": builder.schema(ep.body, request=True)}},
             }
+        if ep.form is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": builder.schema(ep.form, request=True)}},
+            }
         if ep.response is None:
             op["responses"][str(ep.status)] = {"description": HTTPStatus(ep.status).phrase}
         else:
@@ -150,8 +157,8 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
                 "content": {"application/json": {"schema": builder.schema(ep.response)}},
             }
         codes = set(ep.errors)
-        if ep.body is not None or ep.query is not None:
-            codes |= {400, 413, 422} if ep.body is not None else {422}
+        if ep.body is not None or ep.query is not None or ep.form is not None:
+            codes |= {400, 413, 422} if ep.body is not None or ep.form is not None else {422}
         if ep.auth == "required":
             codes.add(401)
             op["security"] = [{"bearer": []}]

@@ -10,13 +10,17 @@ import attrs
 
 from core.catalog.model import descendants
 from core.catalog.use_cases.common import CatalogCache
-from core.catalog.views import CategoryNode, ProductQuery, Sort, as_json
+from core.catalog.views import CategoryNode, ImageView, ProductDetail, ProductQuery, Sort, as_json
+from core.search.documents import Facets, SearchQuery
 from core.shared.errors import FieldError, Invalid, NotFound
 from core.shared.money import Money, check_currency
 from core.shared.pagination import PageRequest
 
 if TYPE_CHECKING:
     from ports.catalog import CatalogViews, ProductSearch
+    from ports.files import FileStorage
+    from ports.search import SearchIndex
+    from ports.uow import UnitOfWork
 
 DEFAULT_CURRENCY = "TRY"
 
@@ -59,7 +63,8 @@ class BrowseQuery:
     max_price: str | None = None
     currency: str | None = None
     in_stock: bool | None = None
-    sort: Sort = "-created_at"
+    sort: Sort | None = None  # -created_at, or by relevance when q is given
+    facets: bool = False
 
 
 def _amount(name: str, raw: str | None, currency: str) -> Decimal | None:
@@ -79,8 +84,12 @@ def _amount(name: str, raw: str | None, currency: str) -> Decimal | None:
 
 @attrs.define
 class BrowseProducts:
+    """The list without `q` or facets reads the listing index (ProductSearch); with either it asks the search
+    index, which ranks by relevance when `q` is given and no sort is."""
+
     views: CatalogViews
     search: ProductSearch
+    index: SearchIndex
     catalog_cache: CatalogCache
 
     async def __call__(self, query: BrowseQuery) -> dict[str, Any]:
@@ -97,20 +106,33 @@ class BrowseProducts:
         q = (query.q or "").strip()[:200] or None
         key = "list:" + "|".join(str(v) for v in attrs.astuple(query)) + f"|{currency}"
 
+        nothing: dict[str, Any] = {"items": [], "next_cursor": None}
+        if query.facets:
+            nothing["facets"] = as_json(Facets([], [], []))
+
         async def produce() -> dict[str, Any]:
             category_ids = await self._categories(query.category)
             brand_id: uuid.UUID | None = None
             if query.brand:
                 brand = await self.views.brand(query.brand)
                 if brand is None:
-                    return {"items": [], "next_cursor": None}
+                    return nothing
                 brand_id = brand.id
             if category_ids is not None and not category_ids:
-                return {"items": [], "next_cursor": None}
-            found = await self.search.search(ProductQuery(
+                return nothing
+            products = ProductQuery(
                 page=page, currency=currency, category_ids=category_ids, brand_id=brand_id, q=q,
-                min_price=low, max_price=high, in_stock=query.in_stock, sort=query.sort))  # fmt: skip
-            return {"items": as_json(list(found.items)), "next_cursor": found.next_cursor}
+                min_price=low, max_price=high, in_stock=query.in_stock, sort=query.sort or "-created_at")  # fmt: skip
+            if not q and not query.facets:
+                found = await self.search.search(products)
+                return {"items": as_json(list(found.items)), "next_cursor": found.next_cursor}
+            result = await self.index.search(
+                SearchQuery(products, relevance=bool(q) and query.sort is None, facets=query.facets)
+            )
+            body = {"items": as_json(result.items), "next_cursor": result.next_cursor}
+            if result.facets is not None:
+                body["facets"] = as_json(result.facets)
+            return body
 
         return await self.catalog_cache.read(key, produce)  # type: ignore[no-any-return]
 
@@ -126,17 +148,36 @@ class BrowseProducts:
 
 @attrs.define
 class ShowProduct:
-    """A product's page by id or slug: 404 when it is unknown, inactive or deleted."""
+    """A product's page by id or slug: 404 when it is unknown, inactive or deleted. Its images come from the
+    gallery (those of hidden variants left out), with URLs from the file storage."""
 
     views: CatalogViews
     catalog_cache: CatalogCache
+    uow: UnitOfWork
+    files: FileStorage
 
     async def __call__(self, ref: str) -> dict[str, Any]:
         async def produce() -> dict[str, Any] | None:
             detail = await self.views.product(ref)
-            return None if detail is None else as_json(detail)
+            return None if detail is None else as_json(attrs.evolve(detail, images=await self._images(detail)))
 
         found = await self.catalog_cache.read(f"product:{ref}", produce)
         if found is None:
             raise NotFound(f"no product {ref!r}")
         return found  # type: ignore[no-any-return]
+
+    async def _images(self, detail: ProductDetail) -> list[ImageView]:
+        async with self.uow:
+            placed = await self.uow.product_images.of_product(detail.id)
+            media = {m.id: m for m in await self.uow.media.of_ids([p.media_id for p in placed])}
+        shown = {v.id for v in detail.variants}
+        images = []
+        for p in placed:
+            m = media.get(p.media_id)
+            if m is None or (p.variant_id is not None and p.variant_id not in shown):
+                continue
+            thumbs = {size: self.files.public_url(key) for size, key in sorted(m.thumbnails.items(),
+                                                                              key=lambda i: int(i[0]))}  # fmt: skip
+            images.append(ImageView(self.files.public_url(m.storage_key), thumbs, p.alt_text or m.alt_text,
+                                    p.variant_id))  # fmt: skip
+        return images

@@ -13,6 +13,7 @@ import attrs
 
 from core.catalog.use_cases.storefront import BrowseProducts, BrowseQuery, CategoryTree, ShowProduct
 from core.catalog.views import ProductCard, ProductDetail, Sort
+from core.search.documents import Facets
 from core.shared.errors import NotFound
 from entrypoints.http.api import Ctx, Items, PageOut, Plain, Routes
 
@@ -38,13 +39,25 @@ async def category_tree(ctx: Ctx) -> Plain:
     return Plain(await ctx.use(CategoryTree)())
 
 
-@routes.get(f"{PUBLIC}/products", query=BrowseQuery, response=PageOut[ProductCard], auth="none")
+@attrs.frozen
+class FacetedProductPage:
+    """A page of product cards with the facets of all matches (asked for with `facets=true`)."""
+
+    items: list[ProductCard]
+    next_cursor: str | None
+    facets: Facets
+
+
+@routes.get(f"{PUBLIC}/products", query=BrowseQuery, response=PageOut[ProductCard] | FacetedProductPage, auth="none")
 async def browse_products(ctx: Ctx) -> Plain:
     """Active products, each with its lowest price in `currency` (default TRY).
 
-    `category` (its descendants included) and `brand` take an id or a slug; `q` matches name, code and barcode
-    with Turkish letters folded; `min_price`/`max_price` are decimal strings in `currency`; `sort` is price,
-    -price, name or -created_at (the default)."""
+    `category` (its descendants included) and `brand` take an id or a slug; `min_price`/`max_price` are decimal
+    strings in `currency`. `q` searches name, code, barcodes, brand, categories, variants, description and
+    specifications: Turkish letters and case folded, every word must match (as a word, its beginning, or with a
+    typo or two), best matches first unless `sort` (price, -price, name, -created_at; the default without `q`)
+    is given. `facets=true` adds counts over all matches: `brands` and `categories` ({id, slug, name, count})
+    and `price_ranges` ({min, max, count}; max exclusive, null for the top range)."""
     return Plain(await ctx.use(BrowseProducts)(ctx.query))
 
 
