@@ -27,7 +27,7 @@ from core.shared.time import utcnow
 d, p = t.search_documents.c, t.products.c
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
 CHUNK = 500
-RECENT = timedelta(minutes=10)  # as long as an import may take to reach its event (handlers.IMPORT_SLACK)
+RECENT = timedelta(minutes=10)  # how far back the fallback looks (a handler stuck longer waits for a reindex)
 
 
 def document_row(doc: SearchDocument, generation: str) -> dict[str, Any]:

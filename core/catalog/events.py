@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 import attrs
@@ -15,4 +16,6 @@ class CatalogChanged(Event):
     name: ClassVar[str] = "catalog.changed"
     entity: str  # category, brand, optionkey, product, variant
     entity_id: uuid.UUID
-    action: str  # created, updated, deleted, price_set
+    action: str  # created, updated, deleted, price_set, imported
+    since: datetime | None = None
+    """An import's start: every row it wrote is stamped at this time or later (entity "catalog")."""

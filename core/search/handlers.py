@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import attrs
@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from ports.search import SearchIndex, SearchSource
 
 BATCH = 500
-IMPORT_SLACK = timedelta(minutes=10)
-"""An import's rows are stamped as it flushes, before its event: what changed this long before it counts."""
 
 
 @attrs.define
@@ -28,7 +26,12 @@ class FollowCatalog:
 
     async def __call__(self, event: StoredEvent) -> None:
         entity, entity_id = str(event.payload["entity"]), uuid.UUID(str(event.payload["entity_id"]))
-        ids = await self.source.affected(entity, entity_id, event.occurred_at - IMPORT_SLACK)
+        since = event.payload.get("since")
+        if entity == "catalog" and not since:
+            ids = await self.source.product_ids()  # an import that did not say when it started: everything
+        else:
+            start = datetime.fromisoformat(since) if since else event.occurred_at
+            ids = await self.source.affected(entity, entity_id, start)
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             documents = await self.source.documents(batch)

@@ -26,7 +26,11 @@ class Event:
             if field.name in ("event_id", "occurred_at"):
                 continue
             value = getattr(self, field.name)
-            out[field.name] = str(value) if isinstance(value, uuid.UUID) else value
+            if isinstance(value, uuid.UUID):
+                value = str(value)
+            elif isinstance(value, datetime):
+                value = value.isoformat()
+            out[field.name] = value
         return out
 
 

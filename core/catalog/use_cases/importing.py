@@ -30,6 +30,7 @@ from core.platform.audit import audit
 from core.shared.actor import Actor
 from core.shared.money import Money
 from core.shared.pagination import PageRequest
+from core.shared.time import utcnow
 
 if TYPE_CHECKING:
     from ports.catalog import Barcodes, Slugs
@@ -62,6 +63,7 @@ class ImportCatalog:
     catalog_cache: CatalogCache
 
     async def __call__(self, cmd: CatalogImport) -> ImportResult:
+        started = utcnow()
         errors = RowErrors()
         parsed = read_rows(cmd.rows, self.barcodes.check, errors)
         async with self.uow:
@@ -76,7 +78,7 @@ class ImportCatalog:
             if cmd.dry_run or not importer.changed:
                 return result
             import_id = uuid.uuid4()
-            self.uow.emit(CatalogChanged(entity="catalog", entity_id=import_id, action="imported"))
+            self.uow.emit(CatalogChanged(entity="catalog", entity_id=import_id, action="imported", since=started))
             await audit(self.uow, cmd.actor, "catalog.import", "catalog", import_id,
                         {"rows": [None, result.rows], "created": [None, result.created],
                          "updated": [None, result.updated]})  # fmt: skip

@@ -104,7 +104,7 @@ async def test_events_carry_the_catalog_changed_name_and_payload(shop: Shop) -> 
     category = await shop.category("Bir")
     [event] = shop.events()
     assert event.name == "catalog.changed"
-    assert event.payload == {"entity": "category", "entity_id": str(category.id), "action": "created"}
+    assert event.payload == {"entity": "category", "entity_id": str(category.id), "action": "created", "since": None}
 
 
 async def test_refused_and_empty_changes_record_nothing(shop: Shop) -> None:

@@ -4,6 +4,7 @@ export/import round trip, and the demo catalog generator."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -101,6 +102,15 @@ async def test_the_import_records_one_catalog_event_not_one_per_row(app: App, sh
     await load(app, SAMPLE)
     [(entity, _, action)] = shop.changes()
     assert (entity, action) == ("catalog", "imported")
+
+
+async def test_the_import_event_says_when_it_started_so_followers_find_every_row_it_wrote(app: App, shop: Shop) -> None:
+    await load(app, SAMPLE)
+    [event] = [e for e in shop.events() if e.payload["entity"] == "catalog"]
+    since = datetime.fromisoformat(event.payload["since"])
+    found = await products(app)
+    written = [d.product for d in found.values()] + [v for d in found.values() for v in d.variants]
+    assert len(written) == 7 and all(item.updated_at >= since for item in written)
 
 
 async def test_imported_products_are_listed_in_the_storefront_at_their_lowest_price(app: App, shop: Shop) -> None:
