@@ -30,8 +30,8 @@ class FollowCatalog:
         if entity == "catalog" and not since:
             ids = await self.source.product_ids()  # an import that did not say when it started: everything
         else:
-            start = datetime.fromisoformat(since) if since else event.occurred_at
-            ids = await self.source.affected(entity, entity_id, start)
+            changed_since = datetime.fromisoformat(since) if since else event.occurred_at
+            ids = await self.source.affected(entity, entity_id, changed_since)
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             documents = await self.source.documents(batch)
