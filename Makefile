@@ -84,12 +84,14 @@ format: install
 # Ratios against a bare Starlette route timed in the same run (bench/http.py), then the catalog served by uvicorn
 # under wrk against two baselines on PostgreSQL and Redis (bench/catalog.py: needs wrk, BENCH_DATABASE_URL and
 # BENCH_REDIS_URL or their defaults; writes bench/results/latest.md), then search on PostgreSQL (bench/search.py:
-# bench/results/search.md). Each runs even when another fails.
+# bench/results/search.md), then the checkout path next to pgbench replaying its SQL (bench/checkout.py:
+# bench/results/checkout.md). Each runs even when another fails.
 bench: install
 	@status=0; \
 	$(BIN)/python -m bench.http || status=1; \
 	$(BIN)/python -m bench.catalog || status=1; \
 	$(BIN)/python -m bench.search || status=1; \
+	$(BIN)/python -m bench.checkout || status=1; \
 	exit $$status
 
 clean:

@@ -26,6 +26,8 @@ from ports.catalog import Barcodes, CatalogViews, ProductSearch, Slugs
 from ports.company import CompanyCodes
 from ports.files import FileStorage
 from ports.gallery import ImageProcessor
+from ports.notifications import MailTemplates
+from ports.payments import PaymentGateways
 from ports.platform import IdempotencyStore
 from ports.services import (
     AccessTokens,
@@ -126,6 +128,7 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     from adapters.catalog_text import PythonSlugify, StdnumBarcodes
     from adapters.company_codes import StdnumCompanyCodes
     from adapters.geo.source import GeoData
+    from adapters.mail_templates import JinjaMailTemplates
     from adapters.runtime_settings import CachedRuntimeSettings
 
     settings = settings or Settings.from_env()
@@ -145,6 +148,7 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     c.register(PhoneNumbers, instance=system.PhoneNumbersAdapter(settings.phone_region))
     c.register(LanguageSource, instance=system.PycountryLanguages())
     c.register(Templates, instance=system.JinjaTemplates())
+    c.register(MailTemplates, instance=JinjaMailTemplates())
     c.register(Slugs, instance=PythonSlugify())
     c.register(Barcodes, instance=StdnumBarcodes())
     c.register(GeoSource, instance=GeoData())
@@ -156,6 +160,7 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     else:
         c.register(Mailer, instance=console.ConsoleMailer())
     c.register(SmsSender, instance=console.ConsoleSms())
+    c.register(PaymentGateways, instance=_payment_gateways(settings))
     for use_case in use_case_classes():
         c.register(use_case)
     c.register(
@@ -166,6 +171,15 @@ def bootstrap(settings: Settings | None = None, overrides: dict[Any, Any] | None
     for port, instance in (overrides or {}).items():
         c.register(port, instance=instance)
     return c
+
+
+def _payment_gateways(settings: Settings) -> Any:
+    """Payment gateways by provider code: the built-in sandbox (signed with the signing key) and iyzico."""
+    from adapters.payments import GatewayRegistry
+    from adapters.payments.iyzico import IyzicoGateway
+    from adapters.payments.sandbox import SandboxGateway
+
+    return GatewayRegistry({"sandbox": SandboxGateway(settings.signing_key()), "iyzico": IyzicoGateway()})
 
 
 def _register_storage(c: punq.Container, settings: Settings) -> None:

@@ -26,6 +26,9 @@ class SmtpMailer:
     async def send(self, mail: Mail) -> None:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, mail.to, mail.subject
+        if mail.message_id:
+            domain = self.sender.rpartition("@")[2].strip("> ") or "carsi.local"
+            message["Message-ID"] = f"<{mail.message_id}@{domain}>"
         message.set_content(mail.text)
         if mail.html:
             message.add_alternative(mail.html, subtype="html")

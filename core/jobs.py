@@ -6,16 +6,24 @@ from typing import Any
 
 from core.accounts.events import MessageRequested
 from core.accounts.handlers import DeliverMessage
+from core.basket.use_cases.lifecycle import AbandonBaskets
 from core.catalog.events import CatalogChanged
 from core.catalog.handlers import InvalidateCatalogCache
 from core.gallery.events import MediaUploaded
 from core.gallery.handlers import MakeThumbnails
+from core.notifications.events import EmailRequested
+from core.notifications.handlers import NotifyLowStock, NotifyOrderEvent, SendNotificationEmail
+from core.notifications.messages import ORDER_KINDS
+from core.ordering.use_cases.orders import CancelUnpaidOrders
+from core.payments.handlers import RefundCancelledOrder
 from core.platform.outbox import PruneOutbox, RelayOutbox
 from core.search.handlers import FollowCatalog
 
 JOBS: dict[str, type[Any]] = {
     "relay_outbox": RelayOutbox,
     "prune_outbox": PruneOutbox,
+    "cancel_unpaid_orders": CancelUnpaidOrders,
+    "abandon_baskets": AbandonBaskets,
 }
 """Job name -> use case called with the job's payload dict."""
 
@@ -23,5 +31,19 @@ EVENT_HANDLERS: dict[str, list[type[Any]]] = {
     MessageRequested.name: [DeliverMessage],
     MediaUploaded.name: [MakeThumbnails],
     CatalogChanged.name: [FollowCatalog, InvalidateCatalogCache],  # the index first: the cache bump follows it
+    "order.cancelled": [RefundCancelledOrder],  # payments: give back what was captured
 }
 """Event name -> use cases called with the StoredEvent, each at most once per event id."""
+
+# notifications: appended, so that other contexts' handlers of the same events (e.g. order.cancelled) stay
+for _kind in ORDER_KINDS:
+    EVENT_HANDLERS.setdefault(f"order.{_kind}", []).append(NotifyOrderEvent)
+EVENT_HANDLERS.setdefault("inventory.low_stock", []).append(NotifyLowStock)
+EVENT_HANDLERS[EmailRequested.name] = [SendNotificationEmail]
+
+SCHEDULED: dict[str, float] = {}
+"""Job name (in JOBS) -> interval in seconds: periodic sweeps, called with an empty payload as the system actor.
+The worker runs each as an arq cron (the interval rounded onto the cron grid), the embedded API (no Redis)
+enqueues each on its in-process queue every interval. The outbox relay and prune chores are scheduled apart."""
+SCHEDULED["cancel_unpaid_orders"] = 300.0  # ordering: pending orders past orders.unpaid_cancel_after_minutes
+SCHEDULED["abandon_baskets"] = 3600.0  # basket: active baskets idle past basket.abandon_after_hours

@@ -9,6 +9,7 @@ from core.shared.entity import Entity
 from core.shared.events import Event
 from ports.accounts import AccountRepository, OneTimeTokenRepository, RoleRepository, SessionRepository
 from ports.address import AddressRepository, GeoRepository
+from ports.basket import BasketRepository
 from ports.catalog import (
     BrandRepository,
     CategoryRepository,
@@ -18,6 +19,19 @@ from ports.catalog import (
 )
 from ports.company import CompanyRepository
 from ports.gallery import MediaRepository, ProductImageRepository
+from ports.inventory import MovementRepository, StockRepository, WarehouseRepository
+from ports.notifications import (
+    NotificationEmailRepository,
+    NotificationPreferenceRepository,
+    NotificationRepository,
+)
+from ports.ordering import OrderRepository
+from ports.payments import (
+    PaymentMethodRepository,
+    PaymentProviderRepository,
+    PaymentRefundRepository,
+    PaymentTransactionRepository,
+)
 from ports.platform import (
     AuditLog,
     DeadLetterRepository,
@@ -55,6 +69,18 @@ class UnitOfWork(Protocol):
     addresses: AddressRepository
     media: MediaRepository
     product_images: ProductImageRepository
+    warehouses: WarehouseRepository
+    stock: StockRepository
+    stock_movements: MovementRepository
+    payment_providers: PaymentProviderRepository
+    payment_methods: PaymentMethodRepository
+    payment_transactions: PaymentTransactionRepository
+    payment_refunds: PaymentRefundRepository
+    orders: OrderRepository
+    baskets: BasketRepository
+    notifications: NotificationRepository
+    notification_preferences: NotificationPreferenceRepository
+    notification_emails: NotificationEmailRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -125,6 +125,13 @@ def _shown(row: dict[str, Any]) -> bool:
     return bool(row["is_active"]) and not row["is_deleted"]
 
 
+def variants_on_sale(store: MemoryStore) -> set[uuid.UUID]:
+    """Variants with units to sell: a stock row in an active warehouse with quantity above what is reserved."""
+    warehouses = {w["id"] for w in store.rows("warehouses") if _shown(w)}
+    return {r["variant_id"] for r in store.rows("stock")
+            if r["warehouse_id"] in warehouses and r["quantity"] > r["reserved_quantity"]}  # fmt: skip
+
+
 def _ref(row: dict[str, Any]) -> Ref:
     return Ref(row["id"], row["name"], row["slug"])
 
@@ -161,6 +168,7 @@ class MemoryCatalogViews:
         variants = sorted((v for v in self.db.rows("variants") if v["product_id"] == row["id"]),
                           key=lambda v: (v["created_at"], v["code"]))  # fmt: skip
         views: list[VariantView] = []
+        on_sale = variants_on_sale(self.db.store)
         groups: dict[str, dict[str, tuple[int, str]]] = {}
         for v in variants:
             options = [(values[i][0], values[i][1]) for i in v["option_value_ids"] if i in values]
@@ -173,7 +181,7 @@ class MemoryCatalogViews:
                 v["id"], v["code"], v["slug"], v["name"], v["barcode"],
                 [OptionView(key, value["value"]) for key, value in options],
                 _sale(main) if main else None, _compare_at(main),
-                sorted((_sale(p) for p in prices), key=lambda m: m.currency), True))  # fmt: skip
+                sorted((_sale(p) for p in prices), key=lambda m: m.currency), v["id"] in on_sale))  # fmt: skip
         path: list[Ref] = []
         node = categories.get(row["category_id"])
         while node is not None:
@@ -213,6 +221,8 @@ def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str
     brands = {b["id"]: b for b in store.rows("brands")}
     categories = {c["id"]: c for c in store.rows("categories")}
     lowest: dict[uuid.UUID, dict[str, Any]] = {}
+    on_sale = variants_on_sale(store)
+    stocked = {v["product_id"] for v in db.rows("variants") if v["id"] in on_sale}
     for v in db.rows("variants"):
         for p in v["prices"]:
             if p["currency"] == query.currency and p["is_active"] and not p["is_deleted"]:
@@ -229,8 +239,8 @@ def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str
             continue
         if query.brand_id is not None and p["brand_id"] != query.brand_id:
             continue
-        if query.in_stock is False:
-            continue  # until inventory exists every variant counts as in stock
+        if query.in_stock is not None and query.in_stock != (p["id"] in stocked):
+            continue
         if query.min_price is not None or query.max_price is not None or query.sort in ("price", "-price"):
             if amount is None:
                 continue
@@ -239,7 +249,8 @@ def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str
                 continue
         out.append((p, ProductCard(p["id"], p["name"], p["slug"], p["code"], _ref(brands[p["brand_id"]]),
                                    _ref(categories[p["category_id"]]), _sale(price) if price else None,
-                                   _compare_at(price), p["tax_rate"], True, p["created_at"])))  # fmt: skip
+                                   _compare_at(price), p["tax_rate"], p["id"] in stocked,
+                                   p["created_at"])))  # fmt: skip
     return out
 
 

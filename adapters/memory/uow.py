@@ -5,8 +5,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from adapters.memory import address, catalog, gallery
+from adapters.memory import address, catalog, gallery, payments
+from adapters.memory import basket as basket_repos
 from adapters.memory import company as company_repos
+from adapters.memory import inventory as inventory_repos
+from adapters.memory import notifications as notification_repos
+from adapters.memory import ordering as ordering_repos
 from adapters.memory import repositories as repos
 from adapters.memory.store import MemoryStore
 from core.shared.actor import current_actor
@@ -48,6 +52,19 @@ class MemoryUnitOfWork:
         self.addresses = address.MemoryAddresses(self)
         self.media = gallery.MemoryMedia(self)
         self.product_images = gallery.MemoryProductImages(self)
+        self.warehouses = inventory_repos.MemoryWarehouses(self)
+        self.stock = inventory_repos.MemoryStock(self)
+        self.stock_reservations = inventory_repos.MemoryReservations(self)
+        self.stock_movements = inventory_repos.MemoryMovements(self)
+        self.payment_providers = payments.MemoryPaymentProviders(self)
+        self.payment_methods = payments.MemoryPaymentMethods(self)
+        self.payment_transactions = payments.MemoryPaymentTransactions(self)
+        self.payment_refunds = payments.MemoryPaymentRefunds(self)
+        self.orders = ordering_repos.MemoryOrders(self)
+        self.baskets = basket_repos.MemoryBaskets(self)
+        self.notifications = notification_repos.MemoryNotifications(self)
+        self.notification_preferences = notification_repos.MemoryNotificationPreferences(self)
+        self.notification_emails = notification_repos.MemoryNotificationEmails(self)
         return self
 
     def _reset(self) -> None:

@@ -62,6 +62,7 @@ MAPPINGS = {
         "created_at": {"type": "date"},
         "prices": {"type": "object", "dynamic": True},  # currency -> lowest price paid, in 1/SCALE units
         "card": {"type": "object", "enabled": False},
+        "in_stock": {"type": "boolean"},
     },
 }
 
@@ -89,7 +90,9 @@ def source_of(doc: SearchDocument) -> dict[str, Any]:
         "name_sort": doc.name,
         "created_at": doc.created_at.isoformat(),
         "prices": {cur: _scaled(sale) for cur, (sale, _) in doc.prices.items()},
+        "in_stock": doc.in_stock,
         "card": {
+            "in_stock": doc.in_stock,
             "name": doc.name, "slug": doc.slug, "code": doc.code, "tax_rate": str(doc.tax_rate),
             "brand": [str(doc.brand.id), doc.brand.name, doc.brand.slug],
             "category": [str(doc.category.id), doc.category.name, doc.category.slug],
@@ -112,7 +115,7 @@ def card_of(source: dict[str, Any], currency: str) -> ProductCard:
         Ref(uuid.UUID(brand[0]), brand[1], brand[2]), Ref(uuid.UUID(category[0]), category[1], category[2]),
         Money.rounded(Decimal(price[0]), currency) if price else None,
         Money.rounded(Decimal(price[1]), currency) if price and price[1] is not None else None,
-        Decimal(card["tax_rate"]), True, datetime.fromisoformat(card["created_at"]),
+        Decimal(card["tax_rate"]), bool(card.get("in_stock", False)), datetime.fromisoformat(card["created_at"]),
     )  # fmt: skip
 
 
@@ -145,6 +148,8 @@ def _filters(pq: ProductQuery) -> list[dict[str, Any]]:
         bounds["lte"] = _scaled(pq.max_price)
     if bounds:
         filters.append({"range": {price_field: bounds}})
+    if pq.in_stock is not None:
+        filters.append({"term": {"in_stock": pq.in_stock}})
     return filters
 
 
@@ -212,8 +217,6 @@ class ElasticSearchIndex:
 
     async def search(self, query: SearchQuery) -> SearchResult:
         pq = query.products
-        if pq.in_stock is False:  # until inventory exists every variant counts as in stock
-            return SearchResult([], None, Facets([], [], []) if query.facets else None)
         must = _text(pq.q) if pq.q else []
         if pq.q and not must:
             return SearchResult([], None, Facets([], [], []) if query.facets else None)

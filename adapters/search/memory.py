@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from adapters.memory.catalog import listed_cards
+from adapters.memory.catalog import listed_cards, variants_on_sale
 from adapters.memory.store import MemoryStore
 from core.catalog.model import descendants
 from core.catalog.views import Ref
@@ -58,6 +58,7 @@ class MemorySearchSource:
         brands = {r["id"]: r for r in self.store.rows("brands")}
         categories = {r["id"]: r for r in self.store.rows("categories")}
         wanted = set(product_ids)
+        on_sale = variants_on_sale(self.store)
         variants: dict[uuid.UUID, list[dict[str, Any]]] = {}
         for v in self.store.rows("variants"):
             if v["product_id"] in wanted and _shown(v):
@@ -88,6 +89,7 @@ class MemorySearchSource:
                 description=p["description"],
                 specifications=tuple(x for s in p["specifications"] for x in (s["key"], s["value"])),
                 tax_rate=p["tax_rate"], created_at=p["created_at"], prices=prices,
+                in_stock=any(v["id"] in on_sale for v in mine),
             ))  # fmt: skip
         return out
 

@@ -72,8 +72,9 @@ class SqlSearchSource:
             for r in await conn.execute(sa.select(li.product_id, li.currency, li.min_price, li.compare_at)
                                         .where(li.product_id.in_(ids))):  # fmt: skip
                 prices.setdefault(r.product_id, {})[r.currency] = (r.min_price, r.compare_at)
-        return [_document(r, _path(r["cat_id"], tree), variants.get(r["id"], []), prices.get(r["id"], {}))
-                for r in rows]  # fmt: skip
+            stocked = set((await conn.scalars(_stocked(ids))).all())
+        return [_document(r, _path(r["cat_id"], tree), variants.get(r["id"], []), prices.get(r["id"], {}),
+                          r["id"] in stocked) for r in rows]  # fmt: skip
 
 
 def _touched(since: datetime) -> Any:
@@ -98,12 +99,20 @@ def _path(category_id: uuid.UUID, tree: dict[uuid.UUID, tuple[uuid.UUID | None, 
     return tuple(names)
 
 
+def _stocked(ids: list[uuid.UUID]) -> Any:
+    """Those of the products with an active variant on sale (stock in an active warehouse above what is reserved)."""
+    st, wh = t.stock.c, t.warehouses.c
+    return (sa.select(v.product_id).distinct().join(t.stock, st.variant_id == v.id)
+            .join(t.warehouses, wh.id == st.warehouse_id)
+            .where(v.product_id.in_(ids), _visible(v), _visible(wh), st.quantity > st.reserved_quantity))  # fmt: skip
+
+
 def _document(r: Any, path: tuple[str, ...], variants: list[str],
-              prices: dict[str, tuple[Decimal, Decimal | None]]) -> SearchDocument:  # fmt: skip
+              prices: dict[str, tuple[Decimal, Decimal | None]], in_stock: bool) -> SearchDocument:  # fmt: skip
     return SearchDocument(
         id=r["id"], version=r["version"], name=r["name"], slug=r["slug"], code=r["code"], barcode=r["barcode"],
         brand=Ref(r["brand_id"], r["brand_name"], r["brand_slug"]), category=Ref(r["cat_id"], r["cat_name"],
         r["cat_slug"]), category_path=path, variant_texts=tuple(variants), description=r["description"],
         specifications=tuple(x for s in r["specifications"] for x in (s["key"], s["value"])),
-        tax_rate=r["tax_rate"], created_at=r["created_at"], prices=prices,
+        tax_rate=r["tax_rate"], created_at=r["created_at"], prices=prices, in_stock=in_stock,
     )  # fmt: skip

@@ -35,6 +35,20 @@ def _visible(cols: Any) -> Any:
     return sa.and_(cols.is_active, ~cols.is_deleted)
 
 
+def _on_sale(variant_id: Any) -> Any:
+    """Whether the variant has units to sell: a stock row in an active warehouse with quantity above what is
+    reserved (each row's available is never negative, so this is `sum(available) > 0`; ix_stock_variant)."""
+    st, wh = t.stock.c, t.warehouses.c
+    return (sa.select(sa.literal(1)).select_from(t.stock).join(t.warehouses, wh.id == st.warehouse_id)
+            .where(st.variant_id == variant_id, st.quantity > st.reserved_quantity, _visible(wh)).exists())  # fmt: skip
+
+
+def _in_stock() -> Any:
+    """Whether any active, live variant of the listed product is on sale."""
+    sv = t.variants.alias("stocked_variant").c
+    return sa.select(sa.literal(1)).where(sv.product_id == p.id, _visible(sv), _on_sale(sv.id)).exists()
+
+
 def _ref_of(row: Any, prefix: str) -> Ref:
     return Ref(row[f"{prefix}_id"], row[f"{prefix}_name"], row[f"{prefix}_slug"])
 
@@ -63,7 +77,7 @@ def _built_once() -> dict[str, Any]:
                             .where(up.c.id == chain.c.parent_id))  # fmt: skip
     variants = (
         sa.select(v.id, v.code, v.slug, v.name, v.barcode, v.option_value_ids, v.created_at,
-                  pr.currency, pr.amount, pr.discount)
+                  pr.currency, pr.amount, pr.discount, _on_sale(v.id).label("available"))
         .outerjoin(t.variant_prices, sa.and_(pr.variant_id == v.id, _visible(pr)))
         .where(v.product_id == sa.bindparam("product_id", type_=sa.Uuid()), _visible(v))
         .order_by(v.created_at, v.code, pr.currency)
@@ -152,7 +166,7 @@ def _variants(rows: Sequence[Any], values: dict[uuid.UUID, tuple[str, str, int]]
             first.id, first.code, first.slug, first.name, first.barcode, options,
             main[0] if main else None,
             Money.rounded(main[1].amount, main[1].currency) if main and main[1].discount else None,
-            [m for m, _ in prices], True))  # fmt: skip
+            [m for m, _ in prices], bool(first.available)))  # fmt: skip
     return out
 
 
@@ -211,7 +225,7 @@ def _card(row: Any, currency: str) -> ProductCard:
     compare = Money.rounded(row["compare_at"], currency) if row["compare_at"] is not None else None
     return ProductCard(row["id"], row["name"], row["slug"], row["code"], _ref_of(row, "brand"),
                        Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), price, compare,
-                       row["tax_rate"], True, row["created_at"])  # fmt: skip
+                       row["tax_rate"], bool(row["in_stock"]), row["created_at"])  # fmt: skip
 
 
 def listing_select(query: ProductQuery) -> Any:
@@ -224,7 +238,7 @@ def listing_select(query: ProductQuery) -> Any:
         sa.select(p.id, p.name, p.slug, p.code, p.tax_rate, p.created_at,
                   b.id.label("brand_id"), b.name.label("brand_name"), b.slug.label("brand_slug"),
                   c.id.label("cat_id"), c.name.label("cat_name"), c.slug.label("cat_slug"),
-                  li.min_price, li.compare_at)
+                  li.min_price, li.compare_at, _in_stock().label("in_stock"))
         .select_from(t.products)
         .join(t.brands, b.id == p.brand_id).join(t.categories, c.id == p.category_id)
         .join(t.product_listing, listing, isouter=not priced)
@@ -238,8 +252,8 @@ def listing_select(query: ProductQuery) -> Any:
         stmt = stmt.where(li.min_price >= query.min_price)
     if query.max_price is not None:
         stmt = stmt.where(li.min_price <= query.max_price)
-    if query.in_stock is False:
-        stmt = stmt.where(sa.false())  # until inventory exists every variant counts as in stock
+    if query.in_stock is not None:
+        stmt = stmt.where(_in_stock() if query.in_stock else ~_in_stock())
     return stmt
 
 

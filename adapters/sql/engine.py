@@ -96,6 +96,16 @@ UNIQUE_CODES = {
     "companies.tax_no": "duplicate_tax_no",
     "uq_companies_default": "company_default_taken",
     "companies.is_default": "company_default_taken",
+    "uq_warehouses_code_live": "duplicate_code",
+    "warehouses.code": "duplicate_code",
+    **{f"uq_{table}_code_live": "duplicate_code" for table in ("payment_providers", "payment_methods")},
+    **{f"{table}.code": "duplicate_code" for table in ("payment_providers", "payment_methods")},
+    "uq_payment_transactions_open": "payment_in_progress",
+    "uq_baskets_user_active": "basket_exists",
+    "baskets.user_id": "basket_exists",
+    "uq_basket_lines_basket_id": "stale_write",
+    "basket_lines.basket_id": "stale_write",
+    "payment_transactions.order_id": "payment_in_progress",
 }
 
 

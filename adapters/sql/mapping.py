@@ -11,9 +11,14 @@ from sqlalchemy.orm import registry, relationship, with_loader_criteria
 from adapters.sql import tables as t
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role
 from core.address.model import Address
+from core.basket.model import Basket, BasketLine
 from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
 from core.company.model import Company
 from core.gallery.model import Media, ProductImage
+from core.inventory.model import StockMovement, Warehouse
+from core.notifications.model import Notification, NotificationEmail, NotificationPreference
+from core.ordering.model import Order, OrderLine, StatusChange
+from core.payments.model import PaymentMethod, PaymentProvider, PaymentRefund, PaymentTransaction
 from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
 from core.shared.entity import Entity
 
@@ -65,6 +70,35 @@ def start_mappers() -> None:
     _entity(Company, t.companies)
     _entity(Media, t.media)
     _entity(ProductImage, t.product_images)
+    _entity(Warehouse, t.warehouses)
+    _entity(StockMovement, t.stock_movements)
+    _entity(PaymentProvider, t.payment_providers)
+    # never-loaded relationships: only so that one flush inserts a provider before its methods, and so on
+    _entity(PaymentMethod, t.payment_methods, _provider=relationship(PaymentProvider, lazy="raise"))
+    _entity(PaymentTransaction, t.payment_transactions, _method=relationship(PaymentMethod, lazy="raise"))
+    _entity(PaymentRefund, t.payment_refunds, _transaction=relationship(PaymentTransaction, lazy="raise"))
+    mapper_registry.map_imperatively(OrderLine, t.order_lines)
+    mapper_registry.map_imperatively(StatusChange, t.order_status_changes)
+    _entity(Order, t.orders,
+            lines=relationship(OrderLine, lazy="selectin", cascade="all, delete-orphan",
+                               order_by=t.order_lines.c.position),
+            history=relationship(StatusChange, lazy="selectin", cascade="all, delete-orphan",
+                                 order_by=(t.order_status_changes.c.changed_at,
+                                           t.order_status_changes.c.id)))  # fmt: skip
+    _entity(Notification, t.notifications)
+    _entity(NotificationPreference, t.notification_preferences)
+    _entity(NotificationEmail, t.notification_emails)
+    mapper_registry.map_imperatively(BasketLine, t.basket_lines)
+    _entity(
+        Basket,
+        t.baskets,
+        lines=relationship(
+            BasketLine,
+            lazy="selectin",
+            cascade="all, delete-orphan",
+            order_by=(t.basket_lines.c.added_at, t.basket_lines.c.id),
+        ),
+    )
     mapper_registry.map_imperatively(RefreshToken, t.refresh_tokens)
     mapper_registry.map_imperatively(OneTimeToken, t.one_time_tokens)
     mapper_registry.map_imperatively(SettingOverride, t.setting_overrides)

@@ -441,3 +441,290 @@ product_images = sa.Table(
     sa.Column("alt_text", sa.String(300), nullable=False, default=""),
     sa.Index("ix_product_images_product", "product_id", "sorting"),
 )  # fmt: skip
+
+# --- ordering ---------------------------------------------------------------------------------------------
+
+orders = sa.Table(
+    "orders", metadata, *core_columns(),
+    sa.Column("number", sa.String(32), nullable=False, unique=True),  # CRS-2026-000123
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("subtotal_amount", ExactDecimal, nullable=False),
+    sa.Column("discount_amount", ExactDecimal, nullable=False),
+    sa.Column("shipping_amount", ExactDecimal, nullable=False),
+    sa.Column("tax_amount", ExactDecimal, nullable=False),
+    sa.Column("total_amount", ExactDecimal, nullable=False),
+    sa.Column("refunded_amount", ExactDecimal, nullable=False),
+    sa.Column("tax_lines", JSON, nullable=False),
+    sa.Column("shipping_address", JSON, nullable=False),  # copies, not references: the address book may change
+    sa.Column("billing_address", JSON, nullable=False),
+    sa.Column("payment_method", sa.String(64), nullable=False),
+    sa.Column("basket_id", sa.Uuid, nullable=True),
+    sa.Column("access_token_hash", sa.String(64), nullable=True),  # a guest's order token, hashed
+    sa.Column("estimated_delivery_date", sa.Date, nullable=True),
+    sa.Column("actual_delivery_date", sa.Date, nullable=True),
+    sa.Column("paid_at", UTCDateTime, nullable=True),
+    sa.Column("cancelled_at", UTCDateTime, nullable=True),
+    sa.Column("cancel_reason", sa.String(500), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.CheckConstraint("refunded_amount >= 0 AND refunded_amount <= total_amount", name="refunds_within_total"),
+    sa.Index("ix_orders_user", "user_id", "created_at", "id"),
+    sa.Index("ix_orders_status", "status", "created_at", "id"),
+    sa.Index("ix_orders_created", "created_at", "id"),
+)  # fmt: skip
+
+order_lines = sa.Table(
+    "order_lines", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("order_id", sa.Uuid, sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id"), nullable=False),
+    sa.Column("product_id", sa.Uuid, nullable=True),
+    sa.Column("product_name", sa.String(200), nullable=False),
+    sa.Column("variant_name", sa.String(200), nullable=False),
+    sa.Column("sku", sa.String(64), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price", ExactDecimal, nullable=False),
+    sa.Column("total_price", ExactDecimal, nullable=False),
+    sa.Column("discount_amount", ExactDecimal, nullable=False),
+    sa.Column("tax_rate", Percent, nullable=False),
+    sa.Column("tax_amount", ExactDecimal, nullable=False),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+)  # fmt: skip
+
+order_status_changes = sa.Table(
+    "order_status_changes", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("order_id", sa.Uuid, sa.ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("from_status", sa.String(16), nullable=True),
+    sa.Column("to_status", sa.String(16), nullable=False),
+    sa.Column("changed_by", sa.Uuid, nullable=True),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("note", sa.String(500), nullable=False),
+)  # fmt: skip
+
+order_number_counter = sa.Table(
+    "order_number_counter", metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)  # fmt: skip
+"""SQLite's order-number sequence: one row, incremented in the checkout's transaction (SQLite's writers queue,
+so no two see the same value). PostgreSQL uses the SEQUENCE below instead."""
+
+order_numbers = sa.Sequence("order_numbers", metadata=metadata)
+"""PostgreSQL: order numbers, unique across processes without locking (created by migration 0010)."""
+
+
+# --- payments ---------------------------------------------------------------------------------------------
+
+payment_providers = sa.Table(
+    "payment_providers", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("description", sa.String(1000), nullable=False, default=""),
+    sa.Column("configuration", JSON, nullable=False, default=dict),
+    _live_unique("payment_providers", "code"),
+)  # fmt: skip
+
+payment_methods = sa.Table(
+    "payment_methods", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("provider_id", sa.Uuid, sa.ForeignKey("payment_providers.id"), nullable=False, index=True),
+    sa.Column("description", sa.String(1000), nullable=False, default=""),
+    sa.Column("configuration", JSON, nullable=False, default=dict),
+    sa.Column("commission_rate", ExactDecimal, nullable=False),
+    sa.Column("min_amount", ExactDecimal, nullable=True),
+    sa.Column("max_amount", ExactDecimal, nullable=True),
+    _live_unique("payment_methods", "code"),
+)  # fmt: skip
+
+payment_transactions = sa.Table(
+    "payment_transactions", metadata, *core_columns(),
+    sa.Column("order_id", sa.Uuid, sa.ForeignKey("orders.id"), nullable=False),
+    sa.Column("method_id", sa.Uuid, sa.ForeignKey("payment_methods.id"), nullable=False, index=True),
+    sa.Column("method_code", sa.String(64), nullable=False),
+    sa.Column("provider_code", sa.String(64), nullable=False),
+    sa.Column("amount", ExactDecimal, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("installments", sa.Integer, nullable=False),
+    sa.Column("card_bin", sa.String(8), nullable=False, default=""),
+    sa.Column("card_last4", sa.String(4), nullable=False, default=""),
+    sa.Column("provider_transaction_id", sa.String(200), nullable=True),
+    sa.Column("provider_response", JSON, nullable=False, default=dict),
+    sa.Column("redirect_url", sa.String(2000), nullable=True),
+    sa.Column("error_code", sa.String(100), nullable=True),
+    sa.Column("error_message", sa.String(1000), nullable=True),
+    sa.Column("completed_at", UTCDateTime, nullable=True),
+    sa.Column("refunded_amount", ExactDecimal, nullable=False),
+    sa.CheckConstraint("refunded_amount >= 0 AND refunded_amount <= amount", name="refund_within_amount"),
+    sa.Index("ix_payment_transactions_order", "order_id", "created_at"),
+    sa.Index("ix_payment_transactions_created", "created_at", "id"),
+    # one open charge per order: a second payment while one runs, waits for 3-D Secure or has succeeded is refused
+    sa.Index("uq_payment_transactions_open", "order_id", unique=True,
+             postgresql_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')"),
+             sqlite_where=sa.text("status IN ('pending', 'requires_action', 'succeeded')")),
+    # a callback finds its transaction by the provider's id, which names one transaction only
+    sa.Index("uq_payment_transactions_provider_id", "provider_code", "provider_transaction_id", unique=True),
+)  # fmt: skip
+
+payment_refunds = sa.Table(
+    "payment_refunds", metadata, *core_columns(),
+    sa.Column("transaction_id", sa.Uuid, sa.ForeignKey("payment_transactions.id"), nullable=False, index=True),
+    sa.Column("order_id", sa.Uuid, nullable=False),
+    sa.Column("amount", ExactDecimal, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("reason", sa.String(500), nullable=False, default=""),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("provider_refund_id", sa.String(200), nullable=True),
+    sa.Column("provider_response", JSON, nullable=False, default=dict),
+    sa.Column("error_message", sa.String(1000), nullable=True),
+    sa.Column("processed_at", UTCDateTime, nullable=True),
+    sa.Column("source_event_id", sa.Uuid, nullable=True),
+    # the order.cancelled handler refunds a transaction once per event
+    sa.Index("uq_payment_refunds_event", "transaction_id", "source_event_id", unique=True),
+)  # fmt: skip
+
+# --- notifications ----------------------------------------------------------------------------------------
+
+notifications = sa.Table(
+    "notifications", metadata, *core_columns(),
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("notification_type", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("related_object_type", sa.String(64), nullable=True),
+    sa.Column("related_object_id", sa.String(64), nullable=True),
+    sa.Column("read_at", UTCDateTime, nullable=True),
+    sa.Column("expire_at", UTCDateTime, nullable=True),
+    # a user's list: unread first ("unread" > "read"), then newest
+    sa.Index("ix_notifications_user_list", "user_id", "status", "created_at", "id"),
+)  # fmt: skip
+
+notification_preferences = sa.Table(
+    "notification_preferences", metadata, *core_columns(),
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("notification_type", sa.String(32), nullable=False),
+    sa.Column("email_enabled", sa.Boolean, nullable=False),
+    sa.Column("sms_enabled", sa.Boolean, nullable=False),
+    sa.Column("push_enabled", sa.Boolean, nullable=False),
+    sa.Index("uq_notification_preferences_user_type_live", "user_id", "notification_type", unique=True,
+             postgresql_where=sa.text("NOT is_deleted"), sqlite_where=sa.text("is_deleted = 0")),
+)  # fmt: skip
+
+notification_emails = sa.Table(
+    "notification_emails", metadata, *core_columns(),
+    sa.Column("source_event_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("to", sa.String(254), nullable=False),
+    sa.Column("user_id", sa.Uuid, nullable=True),
+    sa.Column("template", sa.String(64), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("context", JSON, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=True),
+)  # fmt: skip
+"""Each e-mail a notification decided to send; its id is derived from (event id, recipient)."""
+
+# --- inventory --------------------------------------------------------------------------------------------
+
+warehouses = sa.Table(
+    "warehouses", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("code", sa.String(64), nullable=False),
+    sa.Column("address", sa.String(1000), nullable=False, default=""),
+    sa.Column("phone", sa.String(30), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("manager", sa.String(200), nullable=False, default=""),
+    sa.Column("priority", sa.Integer, nullable=False, default=0),
+    sa.Column("storage_capacity", sa.Integer, nullable=True),
+    sa.Column("current_capacity", sa.Integer, nullable=True),
+    _live_unique("warehouses", "code"),
+)  # fmt: skip
+
+stock = sa.Table(
+    "stock", metadata, *core_columns(),
+    sa.Column("warehouse_id", sa.Uuid, sa.ForeignKey("warehouses.id"), nullable=False),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("reserved_quantity", sa.Integer, nullable=False),
+    sa.Column("minimum_quantity", sa.Integer, nullable=False),
+    sa.Column("maximum_quantity", sa.Integer, nullable=True),
+    sa.Column("unit_cost_amount", ExactDecimal, nullable=True),
+    sa.Column("unit_cost_currency", sa.String(3), nullable=True),
+    sa.Column("shelf_location", sa.String(100), nullable=False, default=""),
+    sa.Column("last_count_date", UTCDateTime, nullable=True),
+    sa.CheckConstraint("reserved_quantity >= 0 AND reserved_quantity <= quantity AND quantity >= 0",
+                       name="available_not_negative"),
+    sa.CheckConstraint("minimum_quantity >= 0", name="minimum_not_negative"),
+    sa.UniqueConstraint("warehouse_id", "variant_id", name="uq_stock_warehouse_variant"),
+    sa.Index("ix_stock_variant", "variant_id", "warehouse_id"),
+)  # fmt: skip
+
+stock_movements = sa.Table(
+    "stock_movements", metadata, *core_columns(),
+    sa.Column("warehouse_id", sa.Uuid, sa.ForeignKey("warehouses.id"), nullable=False),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("movement_type", sa.String(16), nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("change", sa.Integer, nullable=False),
+    sa.Column("reference_number", sa.String(100), nullable=False, default=""),
+    sa.Column("reference_type", sa.String(30), nullable=False, default=""),
+    sa.Column("from_warehouse_id", sa.Uuid, nullable=True),
+    sa.Column("to_warehouse_id", sa.Uuid, nullable=True),
+    sa.Column("pair_id", sa.Uuid, nullable=True),
+    sa.Column("notes", sa.String(1000), nullable=False, default=""),
+    sa.Index("ix_stock_movements_created", "created_at", "id"),
+    sa.Index("ix_stock_movements_variant", "variant_id", "created_at"),
+    sa.Index("ix_stock_movements_warehouse", "warehouse_id", "created_at"),
+)  # fmt: skip
+
+stock_reservations = sa.Table(
+    "stock_reservations", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("reference_id", sa.Uuid, nullable=False),
+    sa.Column("stock_id", sa.Uuid, sa.ForeignKey("stock.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("warehouse_id", sa.Uuid, nullable=False),
+    sa.Column("variant_id", sa.Uuid, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # reserved, released, consumed
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    sa.Index("ix_stock_reservations_reference", "reference_id", "status"),
+)  # fmt: skip
+
+# --- basket -----------------------------------------------------------------------------------------------
+
+baskets = sa.Table(
+    "baskets", metadata, *core_columns(),
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("token_hash", sa.String(64), nullable=True),  # guests: sha256 of the token handed out once
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("last_activity_at", UTCDateTime, nullable=False),
+    sa.Column("merged_into_id", sa.Uuid, nullable=True),
+    sa.Column("order_id", sa.Uuid, nullable=True),
+    sa.CheckConstraint("status IN ('active', 'merged', 'abandoned', 'converted')", name="status_known"),
+    # one active basket per user, held by the database when two requests open one at once
+    sa.Index("uq_baskets_user_active", "user_id", unique=True,
+             postgresql_where=sa.text("status = 'active' AND NOT is_deleted"),
+             sqlite_where=sa.text("status = 'active' AND is_deleted = 0")),
+    sa.Index("ix_baskets_idle", "status", "last_activity_at"),  # the abandon job's sweep
+)  # fmt: skip
+
+basket_lines = sa.Table(
+    "basket_lines", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("basket_id", sa.Uuid, sa.ForeignKey("baskets.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id"), nullable=False, index=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price_amount", ExactDecimal, nullable=False),  # the price the customer last agreed to
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    sa.UniqueConstraint("basket_id", "variant_id"),  # one line per variant
+)  # fmt: skip

@@ -6,8 +6,12 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from adapters.sql import address, catalog, gallery
+from adapters.sql import address, catalog, gallery, payments
+from adapters.sql import basket as basket_repos
 from adapters.sql import company as company_repos
+from adapters.sql import inventory as inventory_repos
+from adapters.sql import notifications as notification_repos
+from adapters.sql import ordering as ordering_repos
 from adapters.sql import repositories as repos
 from adapters.sql import tables as t
 from core.shared.entity import Entity
@@ -47,6 +51,18 @@ class SqlUnitOfWork:
         self.addresses = address.SqlAddresses(self)
         self.media = gallery.SqlMedia(self)
         self.product_images = gallery.SqlProductImages(self)
+        self.warehouses = inventory_repos.SqlWarehouses(self)
+        self.stock = inventory_repos.SqlStock(self)
+        self.stock_movements = inventory_repos.SqlMovements(self)
+        self.payment_providers = payments.SqlPaymentProviders(self)
+        self.payment_methods = payments.SqlPaymentMethods(self)
+        self.payment_transactions = payments.SqlPaymentTransactions(self)
+        self.payment_refunds = payments.SqlPaymentRefunds(self)
+        self.orders = ordering_repos.SqlOrders(self)
+        self.baskets = basket_repos.SqlBaskets(self)
+        self.notifications = notification_repos.SqlNotifications(self)
+        self.notification_preferences = notification_repos.SqlNotificationPreferences(self)
+        self.notification_emails = notification_repos.SqlNotificationEmails(self)
         return self
 
     async def __aexit__(

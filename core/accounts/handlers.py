@@ -36,4 +36,4 @@ class DeliverMessage:
         if p["channel"] == "sms":
             await self.sms.send(p["to"], text)
         else:
-            await self.mailer.send(Mail(to=p["to"], subject=subject, text=text))
+            await self.mailer.send(Mail(to=p["to"], subject=subject, text=text, message_id=str(event.id)))

@@ -39,6 +39,7 @@ class SearchDocument:
     tax_rate: Decimal
     created_at: datetime
     prices: dict[str, tuple[Decimal, Decimal | None]]  # currency -> (lowest price paid, its price before discount)
+    in_stock: bool = False  # an active variant has units to sell (inventory)
 
     def texts(self) -> dict[str, str]:
         """The weighted text fields, folded (`search_key`): a, b, c from most to least weight."""
@@ -54,7 +55,7 @@ class SearchDocument:
             self.id, self.name, self.slug, self.code, self.brand, self.category,
             Money.rounded(price[0], currency) if price else None,
             Money.rounded(price[1], currency) if price and price[1] is not None else None,
-            self.tax_rate, True, self.created_at,
+            self.tax_rate, self.in_stock, self.created_at,
         )  # fmt: skip
 
 

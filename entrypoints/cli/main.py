@@ -102,6 +102,8 @@ def demo() -> None:
 def demo_load(products: int) -> None:
     """Load languages, the default roles, a demo admin and a demo catalog (idempotent); prints the admin's login."""
     from core.accounts.use_cases.staff import CreateAdmin, NewAdmin, SeedRoles
+    from core.inventory.use_cases.demo import StockDemoCatalog
+    from core.payments.use_cases.setup import LoadSandbox
     from core.platform.use_cases import LoadLanguages
     from entrypoints.cli.catalog import load_demo_catalog
     from entrypoints.cli.geo import describe as describe_geo
@@ -115,8 +117,11 @@ def demo_load(products: int) -> None:
         languages = await c.resolve(LoadLanguages)()
         roles = await c.resolve(SeedRoles)()
         await c.resolve(CreateAdmin)(NewAdmin(*DEMO_ADMIN))
+        await c.resolve(LoadSandbox)()  # payments: the built-in sandbox method
         started = time.monotonic()
         catalog = await load_demo_catalog(c, products) if products else None
+        stocked = await c.resolve(StockDemoCatalog)()  # inventory: a default warehouse and demo stock
+        click.echo(f"demo stock: {stocked} variants stocked")
         return {"languages": languages, "roles": len(roles), "catalog": catalog, "seconds": time.monotonic() - started}
 
     added = _run(load)

@@ -329,6 +329,8 @@ def parse_query(cls: type[Any], request: Request) -> Any:
     for field in attrs.fields(cls):
         raw = request.query_params.get(field.name)
         if raw is None:
+            if field.default is attrs.NOTHING:
+                errors.append(FieldError(("query", field.name), "this parameter is required"))
             continue
         if "\x00" in raw:
             errors.append(FieldError(("query", field.name), "must not contain NUL characters"))

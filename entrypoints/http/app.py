@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator
@@ -21,11 +22,17 @@ from starlette.routing import Mount, Route, compile_path
 from starlette.staticfiles import StaticFiles
 
 from bootstrap import Settings, bootstrap, readiness, shutdown
+from core.jobs import SCHEDULED
 from entrypoints.http.api import Endpoint, Routes, starlette_route
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.middleware import BodyLimit, RequestContext
 from entrypoints.http.openapi import document
 from entrypoints.http.routes import accounts, addresses, catalog, company, geo, media, platform, staff, storefront
+from entrypoints.http.routes import basket as basket_routes
+from entrypoints.http.routes import inventory as inventory_routes
+from entrypoints.http.routes import notifications as notification_routes
+from entrypoints.http.routes import orders as order_routes
+from entrypoints.http.routes import payments as payment_routes
 from entrypoints.observability import Metrics
 from ports.services import TaskQueue
 
@@ -41,6 +48,11 @@ CONTEXTS: list[Routes] = [
     company.routes,
     geo.routes,
     addresses.routes,
+    inventory_routes.routes,
+    basket_routes.routes,
+    order_routes.routes,
+    notification_routes.routes,
+    payment_routes.routes,
 ]
 SWAGGER_STATIC = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
 DOCS_PAGE = """<!doctype html>
@@ -150,17 +162,21 @@ def create_app(container: punq.Container | None = None, *, owns_container: bool 
     return app
 
 
-async def periodic_jobs(c: punq.Container, relay_every: float = 30.0, prune_every: float = 3600.0) -> None:
+async def periodic_jobs(c: punq.Container, relay_every: float = 30.0, prune_every: float = 3600.0,
+                        scheduled: dict[str, float] | None = None) -> None:  # fmt: skip
     """Without a worker (no REDIS_URL) the API process runs the periodic chores itself: a safety-net outbox
-    relay (events are relayed right after each commit anyway) and pruning of relayed events."""
+    relay (events are relayed right after each commit anyway), pruning of relayed events, and every job of
+    `core.jobs.SCHEDULED` (or `scheduled`), each enqueued at startup and then once per its interval."""
     queue: TaskQueue = c.resolve(TaskQueue)
-    last_prune = -prune_every
+    chores = {"relay_outbox": relay_every, "prune_outbox": prune_every}
+    every = {**chores, **(SCHEDULED if scheduled is None else scheduled)}
+    last = dict.fromkeys(every, -math.inf)
     while True:
-        await queue.enqueue("relay_outbox", {})
-        if time.monotonic() - last_prune >= prune_every:
-            last_prune = time.monotonic()
-            await queue.enqueue("prune_outbox", {})
-        await asyncio.sleep(relay_every)
+        for job, interval in every.items():
+            if time.monotonic() - last[job] >= interval:
+                last[job] = time.monotonic()
+                await queue.enqueue(job, {})
+        await asyncio.sleep(min(every.values()))
 
 
 def app_from_env() -> Starlette:

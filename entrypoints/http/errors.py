@@ -77,7 +77,7 @@ def domain_problem(exc: DomainError) -> ProblemResponse:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     if isinstance(exc, Unauthenticated):
         headers = {"WWW-Authenticate": "Bearer"}
-    errors = exc.errors if isinstance(exc, Invalid) else None
+    errors = getattr(exc, "errors", None) or None  # a 422's fields, or a 409's (e.g. which variants are short)
     return problem(status, exc.code, exc.detail, errors=errors, headers=headers)
 
 

@@ -7,6 +7,7 @@
   is set far above the runner's `jobs.max_tries` (at most 20) so the runner, not arq, gives up.
 - A cron relays the outbox every few seconds (and once at startup): the safety net behind the relay job each
   commit pokes, for a lost poke or events left behind by a crash. Another prunes relayed events hourly.
+- Every job in `core.jobs.SCHEDULED` runs as a cron too, its interval rounded onto the cron grid (`cron_grid`).
 
 `run_worker(settings)` runs it until SIGINT/SIGTERM (the `carsi worker` command); `running_worker(...)`
 runs one as a task inside the caller's event loop (tests); `WorkerSettings` serves `arq
@@ -28,7 +29,7 @@ from arq.constants import default_queue_name
 from arq.worker import Retry, Worker, func
 
 from bootstrap import RUN_JOB, JobRunner, Settings, bootstrap, shutdown
-from core.jobs import JOBS
+from core.jobs import JOBS, SCHEDULED
 from core.shared.actor import SYSTEM, current_actor
 from entrypoints.observability import configure_logging, init_sentry, request_id
 
@@ -87,6 +88,29 @@ async def prune_outbox(ctx: dict[str, Any]) -> Any:
     return await _chore(ctx, "prune_outbox")
 
 
+def scheduled_chore(job: str) -> Any:
+    """The cron function for one job of `core.jobs.SCHEDULED`."""
+
+    async def run(ctx: dict[str, Any]) -> Any:
+        return await _chore(ctx, job)
+
+    run.__qualname__ = run.__name__ = f"scheduled_{job}"
+    return run
+
+
+def cron_grid(seconds: float) -> dict[str, Any]:
+    """arq cron fields for "every `seconds`", rounded onto the clock: every N seconds below a minute, every N
+    minutes below an hour, every N hours below a day, else daily at midnight (UTC)."""
+    every = max(1, round(seconds))
+    if every < 60:
+        return {"second": set(range(0, 60, every))}
+    if every < 3600:
+        return {"minute": set(range(0, 60, every // 60)), "second": 0}
+    if every < 86400:
+        return {"hour": set(range(0, 24, every // 3600)), "minute": 0, "second": 0}
+    return {"hour": 0, "minute": 0, "second": 0}
+
+
 def worker_settings(settings: Settings | None = None, overrides: dict[Any, Any] | None = None, *,
                     observe: bool = False) -> dict[str, Any]:  # fmt: skip
     """Keyword arguments for `arq.worker.Worker`. The container is built in `on_startup` (inside the worker's
@@ -121,6 +145,10 @@ def worker_settings(settings: Settings | None = None, overrides: dict[Any, Any] 
                 timeout=JOB_TIMEOUT_SECONDS,
             ),
             cron(prune_outbox, name="cron:prune_outbox", minute=PRUNE_AT_MINUTE, second=0, timeout=JOB_TIMEOUT_SECONDS),
+            *(
+                cron(scheduled_chore(job), name=f"cron:{job}", timeout=JOB_TIMEOUT_SECONDS, **cron_grid(every))
+                for job, every in SCHEDULED.items()
+            ),
         ],
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,

@@ -100,6 +100,14 @@ async def test_smtp_mailer_sends_html_as_an_alternative(smtp: SmtpServer) -> Non
     assert body(message, "html").strip() == "<p>Siparişiniz <b>alındı</b>.</p>"
 
 
+async def test_a_message_id_given_by_the_sender_is_the_one_the_server_gets(smtp: SmtpServer) -> None:
+    mailer = SmtpMailer(smtp.url(), default_sender="Çarşı <no-reply@magaza.example>")
+    await mailer.send(Mail(to="a@example.com", subject="s", text="t", message_id="e-1"))
+    await mailer.send(Mail(to="a@example.com", subject="s", text="t", message_id="e-1"))  # a retry after a crash
+    first, again = smtp.recorder.messages()
+    assert first["Message-ID"] == again["Message-ID"] == "<e-1@magaza.example>"
+
+
 async def test_the_from_in_the_url_wins_over_the_default_sender(smtp: SmtpServer) -> None:
     mailer = SmtpMailer(smtp.url("tls=off&from=magaza@example.com"), default_sender="no-reply@carsi.local")
     await mailer.send(Mail(to="a@example.com", subject="s", text="t"))

@@ -10,7 +10,7 @@ import attrs
 
 from core.accounts.model import Account
 from core.accounts.use_cases.registration import ChangeProfile, GetAccount, Register, RegisterAccount, UpdateProfile
-from core.accounts.use_cases.sessions import LogIn, Login, Logout, Refresh, RefreshSession, TokenPair
+from core.accounts.use_cases.sessions import Authenticate, LogIn, Login, Logout, Refresh, RefreshSession, TokenPair
 from core.accounts.use_cases.verification import (
     Confirm,
     ForgotPassword,
@@ -25,6 +25,7 @@ from core.accounts.use_cases.verification import (
 )
 from core.shared.errors import Invalid
 from entrypoints.http.api import Ctx, Reply, Routes
+from entrypoints.http.routes.basket import merge_at_login
 
 routes = Routes("auth")
 
@@ -127,10 +128,14 @@ async def register(ctx: Ctx) -> AccountOut:
 
 @routes.post("/api/v1/auth/token", body=TokenIn, response=TokenPair, auth="none", errors=(401, 429))
 async def token(ctx: Ctx) -> TokenPair:
-    """Log in with e-mail and password: an access token and a single-use refresh token."""
+    """Log in with e-mail and password: an access token and a single-use refresh token. With `basket_id` and
+    `basket_token` the guest basket is merged into the account's (a failed merge does not fail the login)."""
     b: TokenIn = ctx.body
     agent = ctx.request.headers.get("user-agent", "")[:255]
-    return await ctx.use(Login)(LogIn(b.email, b.password, ctx.client, agent))
+    pair = await ctx.use(Login)(LogIn(b.email, b.password, ctx.client, agent))
+    if b.basket_id is not None and b.basket_token:
+        await merge_at_login(ctx, await ctx.use(Authenticate)(pair.access_token), b.basket_id, b.basket_token)
+    return pair
 
 
 @routes.post("/api/v1/auth/refresh", body=RefreshIn, response=TokenPair, auth="none", errors=(401,))

@@ -181,12 +181,22 @@ async def test_text_search_folds_turkish_letters_and_case(shop: Shop, q: str, ex
     assert await shop.names(q=q) == expected
 
 
-async def test_in_stock_false_is_empty_until_inventory_exists(shop: Shop) -> None:
+async def test_in_stock_comes_from_inventory(shop: Shop) -> None:
+    from core.inventory.use_cases.stock import NewMovement, RecordMovement
+    from core.inventory.use_cases.warehouses import CreateWarehouse, NewWarehouse
+
     await shop.listed("Bir")
-    assert await shop.names(in_stock=False) == []
-    assert await shop.names(in_stock=True) == ["Bir"]
+    assert await shop.names(in_stock=False) == ["Bir"]  # no stock anywhere yet
+    assert await shop.names(in_stock=True) == []
     [card] = (await shop.browse())["items"]
-    assert card["in_stock"] is True
+    assert card["in_stock"] is False
+    stocked = await shop.product("İki")
+    variant = await shop.variant(stocked)
+    warehouse = await shop.app.use(CreateWarehouse)(NewWarehouse(actor=STAFF, name="Depo", code="D1"))
+    await shop.app.use(RecordMovement)(NewMovement(STAFF, "in", variant.id, 2, warehouse_id=warehouse.id))
+    assert await shop.names(in_stock=True) == ["İki"]
+    assert await shop.names(in_stock=False) == ["Bir"]
+    assert [v["available"] for v in (await shop.show(stocked.id))["variants"]] == [True]
 
 
 @pytest.mark.parametrize(
@@ -357,7 +367,7 @@ async def test_show_product_by_id_or_slug(shop: Shop) -> None:
         "name": "Çay Fincanı - Küçük / Kırmızı", "barcode": None,
         "options": [{"key": "Boy", "value": "Küçük"}, {"key": "Renk", "value": "Kırmızı"}],
         "price": {"amount": "45.00", "currency": "TRY"}, "compare_at_price": None,
-        "prices": [{"amount": "45.00", "currency": "TRY"}], "available": True,
+        "prices": [{"amount": "45.00", "currency": "TRY"}], "available": False,  # no stock
     }  # fmt: skip
     assert [v["code"] for v in by_slug["variants"]] == ["CAY-1", "CAY-2"]
 

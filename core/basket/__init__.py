@@ -1,0 +1,1 @@
+"""The basket context: guest and user baskets, server-side pricing, merge, abandonment."""

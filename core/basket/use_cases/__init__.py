@@ -1,0 +1,1 @@
+"""The basket's use cases (registered in the container automatically)."""

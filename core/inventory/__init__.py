@@ -1,0 +1,1 @@
+"""Inventory: warehouses, stock per (warehouse, variant), movements, counts and checkout reservations."""
