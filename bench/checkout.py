@@ -68,6 +68,14 @@ ADD_LINE_TARGET_RPS = 2000.0
 MARK = "CARSI_ADD "
 ADD_LINE_LUA = """
 local counter = 0
+local thread_no = 0
+setup = function(thread)
+  thread:set("offset", thread_no * 997)
+  thread_no = thread_no + 1
+end
+init = function(args)
+  counter = offset or 0
+end
 request = function()
   counter = counter + 1
   local t = TARGETS[(counter % #TARGETS) + 1]
@@ -281,16 +289,16 @@ def run_pgbench(database_url: str, scripts: list[list[str]], clients: int, secon
 
 
 def add_line_targets(base: str, variants: list[str], baskets: int) -> list[tuple[str, str, str]]:
-    targets = []
+    """(path, token, body) for each of `baskets` guest baskets and 8 variants, ordered variant by variant, so that
+    requests in flight together go to different baskets (one basket's changes queue on its row lock)."""
+    made = []
     with httpx.Client(base_url=base, timeout=30) as client:
         for _ in range(baskets):
-            made = client.post(f"{API}/baskets", json={"currency": "TRY"})
-            made.raise_for_status()
-            basket = made.json()
-            for variant in variants[:8]:
-                body = json.dumps({"variant_id": variant, "quantity": 1})
-                targets.append((f"{API}/baskets/{basket['id']}/items", basket["token"], body))
-    return targets
+            answer = client.post(f"{API}/baskets", json={"currency": "TRY"})
+            answer.raise_for_status()
+            made.append(answer.json())
+    return [(f"{API}/baskets/{basket['id']}/items", basket["token"], json.dumps({"variant_id": v, "quantity": 1}))
+            for v in variants[:8] for basket in made]  # fmt: skip
 
 
 def run_add_line(base: str, targets: list[tuple[str, str, str]], seconds: float, connections: int) -> dict[str, Any]:

@@ -83,14 +83,10 @@ class Account(Entity):
 
     def update_profile(self, changes: dict[str, Any]) -> dict[str, Any]:
         """Apply profile changes; returns {field: [old, new]} of what really changed."""
-        changed: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name in changes:
             if name not in PROFILE_FIELDS:
                 raise Invalid.field(name, "this field cannot be changed here", code="field_not_allowed")
-            old = getattr(self, name)
-            if old != value:
-                changed[name] = [old, value]
-                setattr(self, name, value)
+        changed = self.set_fields(changes)
         if "phone" in changed:
             self.is_phone_verified, self.phone_verified_at = False, None
         return changed

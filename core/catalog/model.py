@@ -81,12 +81,7 @@ class _Revisable(Entity):
     """Entities whose plain fields staff change with PATCH: `revise` sets what differs, returns the diff."""
 
     def _revise(self, values: dict[str, Any]) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        for name, value in values.items():
-            old = getattr(self, name)
-            if old != value:
-                changes[name] = [old, value]
-                setattr(self, name, value)
+        changes = self.set_fields(values)
         if changes:
             self.record(CatalogChanged(entity=type(self).__name__.lower(), entity_id=self.id, action="updated"))
         return changes

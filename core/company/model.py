@@ -127,12 +127,7 @@ class Company(Entity):
 
     def revise(self, **values: Any) -> dict[str, Any]:
         """Set the plain fields that differ; returns the changes as {field: [old, new]} for the audit log."""
-        changes: dict[str, Any] = {}
-        for name, value in values.items():
-            old = getattr(self, name)
-            if old != value:
-                changes[name] = [old, value]
-                setattr(self, name, value)
+        changes = self.set_fields(values)
         working_hours(self.work_start_hour, self.work_end_hour,
                       blame="work_start_hour" if set(values) & {"work_start_hour", "work_end_hour"}
                       == {"work_start_hour"} else "work_end_hour")  # fmt: skip

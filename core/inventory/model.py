@@ -50,13 +50,7 @@ class Warehouse(Entity):
     current_capacity: int | None = None
 
     def revise(self, **values: Any) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        for name, value in values.items():
-            old = getattr(self, name)
-            if old != value:
-                changes[name] = [old, value]
-                setattr(self, name, value)
-        return changes
+        return self.set_fields(values)
 
 
 @attrs.define(slots=False, eq=False, kw_only=True)

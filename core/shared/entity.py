@@ -35,6 +35,17 @@ class Entity:
     def record(self, event: Event) -> None:
         self.events.append(event)
 
+    def set_fields(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Set the given plain fields that differ; returns what changed as {field: [old, new]} (the audit log's
+        form). Verb methods call it after checking the values."""
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            old = getattr(self, name)
+            if old != value:
+                changes[name] = [old, value]
+                setattr(self, name, value)
+        return changes
+
     def delete(self, by: uuid.UUID | None, at: datetime | None = None) -> None:
         if self.is_deleted:
             return

@@ -23,6 +23,7 @@ from core.ordering.use_cases.orders import (
 )
 from core.shared.money import Money
 from entrypoints.http.api import Ctx, PageOut, PageQuery, Routes, page_out, page_request
+from entrypoints.http.routes.basket import TaxLineOut, TotalsOut
 from entrypoints.http.routes.catalog import percent
 
 routes = Routes("orders")
@@ -75,24 +76,6 @@ class OrderLineOut:
     discount_amount: Money
     tax_rate: Decimal
     tax_amount: Money
-
-
-@attrs.frozen
-class TaxLineOut:
-    rate: Decimal
-    amount: Money
-
-
-@attrs.frozen
-class TotalsOut:
-    """`total = subtotal - discount + shipping`; `tax` is the KDV contained in `total`, per rate in `tax_lines`."""
-
-    subtotal: Money
-    discount: Money
-    shipping: Money
-    tax: Money
-    total: Money
-    tax_lines: list[TaxLineOut]
 
 
 @attrs.frozen
@@ -182,7 +165,8 @@ def _fields(o: Order) -> dict[str, object]:
     return {
         "id": o.id, "number": o.number, "status": o.status, "email": o.email, "currency": o.currency,
         "items": [_line_out(line, o.currency) for line in o.lines],
-        "totals": TotalsOut(o.subtotal, o.discount, o.shipping, o.tax, o.total, tax_lines),
+        "totals": TotalsOut(subtotal=o.subtotal, discount=o.discount, shipping=o.shipping, tax=o.tax,
+                            tax_lines=tax_lines, total=o.total),
         "refunded": o.refunded, "payment_method": o.payment_method,
         "shipping_address": _address_out(o.shipping_address), "billing_address": _address_out(o.billing_address),
         "estimated_delivery_date": o.estimated_delivery_date, "actual_delivery_date": o.actual_delivery_date,
