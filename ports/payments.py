@@ -67,6 +67,11 @@ class PaymentGateway(Protocol):
         """Finish the 3-D Secure payment a verified callback is about (verifying it again)."""
         ...
 
+    def notification(self, config: dict[str, Any], payload: dict[str, Any], signature: str) -> GatewayResult | None:
+        """Verify a server-to-server notification (webhook) against its signature (Invalid `invalid_signature`)
+        and read the outcome it reports, with our reference; None when it reports no final outcome."""
+        ...
+
     async def refund(self, config: dict[str, Any], transaction: PaymentTransaction, amount: Money,
                      reference: str) -> RefundResult: ...  # fmt: skip
     async def installments(self, config: dict[str, Any], bin_number: str, amount: Money) -> list[InstallmentOption]: ...

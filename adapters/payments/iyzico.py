@@ -15,6 +15,13 @@ zeros — the fields the iyzipay samples' signature_verification lists):
 - the 3-D Secure callback's form: conversationData, conversationId, mdStatus, paymentId, status
 A response or callback whose signature does not match is refused (the charge counts as failed; a callback is
 Invalid). Installment answers carry no signature; they only inform the customer.
+
+Webhooks (server-to-server notifications, JSON): a direct (non-3DS and 3DS) payment notification is signed in the
+`X-IYZ-SIGNATURE-V3` header: hex(hmac_sha256(secret_key, secret_key + iyziEventType + paymentId +
+paymentConversationId + status)), the values concatenated without separators — iyzipay-php
+samples/webhook_Signature_Validation.php ("For Direct Payments via API") and docs.iyzico.com/en/advanced/webhook.
+Only the outcomes of an authorisation (iyziEventType API_AUTH or THREE_DS_AUTH, status SUCCESS or FAILURE) are
+applied; intermediate steps (INIT_THREEDS, CALLBACK_THREEDS, ...) and other event types are acknowledged only.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ AUTH_FIELDS = ("paymentId", "currency", "basketId", "conversationId", "paidPrice
 INIT_FIELDS = ("paymentId", "conversationId")
 REFUND_FIELDS = ("paymentId", "price", "currency", "conversationId")
 CALLBACK_FIELDS = ("conversationData", "conversationId", "mdStatus", "paymentId", "status")
+WEBHOOK_FIELDS = ("iyziEventType", "paymentId", "paymentConversationId", "status")
+WEBHOOK_EVENTS = ("API_AUTH", "THREE_DS_AUTH")
 PRICES = ("paidPrice", "price")
 UNSIGNED = "iyzico's answer was not signed"
 ACTION_PATH = "/api/v1/payments/{reference}/3ds"
@@ -68,6 +77,12 @@ def signature_of(secret: str, data: dict[str, Any], fields: tuple[str, ...]) -> 
 def signed(secret: str, data: dict[str, Any], fields: tuple[str, ...]) -> bool:
     given = data.get("signature")
     return isinstance(given, str) and hmac.compare_digest(signature_of(secret, data, fields).encode(), given.encode())
+
+
+def webhook_signature(secret: str, payload: dict[str, Any]) -> str:
+    """The X-IYZ-SIGNATURE-V3 of a direct payment notification (see the module's docstring)."""
+    message = secret + "".join("" if payload.get(f) is None else str(payload[f]) for f in WEBHOOK_FIELDS)
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def authorization(api_key: str, secret: str, random_key: str, uri_path: str, body: str) -> str:
@@ -145,6 +160,22 @@ class IyzicoGateway:
             return GatewayResult("failed", payment_id, raw=without_card_data(data), reference=reference,
                                  error_code="invalid_signature", error_message=UNSIGNED)  # fmt: skip
         return GatewayResult("succeeded", payment_id, raw=without_card_data(data), reference=reference)
+
+    def notification(self, config: dict[str, Any], payload: dict[str, Any], signature: str) -> GatewayResult | None:
+        secret = self._secret(config)
+        expected = webhook_signature(secret, payload).encode()
+        if not secret or not hmac.compare_digest(expected, signature.strip().lower().encode()):
+            raise Invalid("the notification's signature does not match", code="invalid_signature")
+        status, event = payload.get("status"), payload.get("iyziEventType")
+        if event not in WEBHOOK_EVENTS or status not in ("SUCCESS", "FAILURE"):
+            return None  # a step on the way, or not about a payment's authorisation: nothing to apply
+        reference, payment_id = _opt(payload.get("paymentConversationId")), _opt(payload.get("paymentId"))
+        raw = {"webhook": {k: payload.get(k) for k in ("iyziEventType", "iyziReferenceCode", "iyziEventTime",
+                                                       "paymentId", "status")}}  # fmt: skip
+        if status == "SUCCESS":
+            return GatewayResult("succeeded", payment_id, raw=raw, reference=reference)
+        return GatewayResult("failed", payment_id, raw=raw, reference=reference, error_code="declined",
+                             error_message="iyzico notified that the payment failed")  # fmt: skip
 
     async def refund(self, config: dict[str, Any], transaction: PaymentTransaction, amount: Money,
                      reference: str) -> RefundResult:  # fmt: skip

@@ -22,7 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 from core.payments.gateway import ChargeRequest, GatewayResult, InstallmentOption, RefundResult
 from core.payments.model import PaymentTransaction
-from core.shared.errors import Invalid
+from core.shared.errors import Invalid, NotFound
 from core.shared.money import Money
 
 SUCCEEDS, DECLINED, NEEDS_3DS = "4242424242424242", "4000000000000002", "4000000000003220"
@@ -99,6 +99,9 @@ class SandboxGateway:
             return GatewayResult("succeeded", provider_id, raw={"three_ds": "approved"}, reference=reference)
         return GatewayResult("failed", provider_id, raw={"three_ds": "denied"}, reference=reference,
                              error_code="3ds_failed", error_message="3-D Secure was not approved")  # fmt: skip
+
+    def notification(self, config: dict[str, Any], payload: dict[str, Any], signature: str) -> GatewayResult | None:
+        raise NotFound("the sandbox sends no notifications: its outcomes arrive with the charge and the callback")
 
     async def refund(self, config: dict[str, Any], transaction: PaymentTransaction, amount: Money,
                      reference: str) -> RefundResult:  # fmt: skip

@@ -191,6 +191,10 @@ class PaymentTransaction(Entity):
         if self.status not in ("pending", "requires_action") or (
             self.status == "requires_action" and result.status == "requires_action"
         ):
+            if result.status == self.status:  # the same outcome told twice (a webhook and the charge's answer)
+                known = {**result.raw, **self.provider_response}
+                if known != self.provider_response:
+                    self.provider_response = known  # e.g. the charge's item ids a refund needs
             return False
         self.status = result.status
         self.provider_transaction_id = result.provider_transaction_id or self.provider_transaction_id

@@ -5,11 +5,6 @@ behind one database and Redis, as in production — and a cancel racing a shipme
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bootstrap import ROOT
 from ports.address import GeoSource
 from tests.integration.http.conftest import Api, assert_problem, running_api
 from tests.integration.http.test_checkout import available, basket, checkout, prepare
+from tests.integration.servers import two_api_processes
 from tests.unit.address.geo_fixture import fixture_source
 from tests.unit.ordering.shop import Shop
 
@@ -120,42 +115,11 @@ async def test_a_cancel_racing_a_shipment_has_one_winner_and_the_stock_follows_i
 # --- two API processes ------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def two_servers(pg_url: str, redis_url: str, tmp_path: Path) -> Iterator[list[str]]:
     """Two uvicorn processes serving the same PostgreSQL and Redis (as behind a load balancer)."""
-    env = {**os.environ, "DATABASE_URL": pg_url, "REDIS_URL": redis_url, "PROFILE": "test", "VAR_DIR": str(tmp_path),
-           "SECRET_KEY": "two-servers-" + uuid.uuid4().hex, "LOG_LEVEL": "WARNING", "ARGON2_TIME_COST": "1",
-           "ARGON2_MEMORY_COST": "8"}  # fmt: skip
-    ports = [_free_port(), _free_port()]
-    procs = [subprocess.Popen([sys.executable, "-m", "uvicorn", "entrypoints.http.app:app_from_env", "--factory",
-                               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-             for port in ports]  # fmt: skip
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        deadline = time.monotonic() + 60
-        for url, proc in zip(urls, procs, strict=True):
-            while True:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "the server exited"
-                try:
-                    if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, f"{url} did not become ready"
-                time.sleep(0.2)
+    with two_api_processes(pg_url, redis_url, tmp_path) as urls:
         yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=20)
 
 
 async def test_thirty_buyers_over_two_api_processes_still_get_exactly_three_units(

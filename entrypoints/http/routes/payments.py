@@ -40,9 +40,10 @@ from core.payments.use_cases.setup import (
     NewMethod,
     NewProvider,
 )
+from core.payments.use_cases.webhooks import ApplyNotification, Notification
 from core.shared.errors import Invalid
 from core.shared.money import Money
-from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, page_out, page_request
+from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, page_out, page_request, parse_json
 from entrypoints.http.errors import BadRequest
 from ports.payments import PaymentGateways
 
@@ -314,6 +315,18 @@ async def payment_callback(ctx: Ctx) -> PaymentOut:
     forged one is 422 `invalid_signature`, a repeated one changes nothing."""
     cmd = Callback(ctx.params["provider"], await _callback_fields(ctx))
     return payment_out(await ctx.use(CompleteFromCallback)(cmd))
+
+
+@routes.post("/api/v1/payments/webhooks/iyzico", status=204, auth="none", idempotency="none",
+             errors=(400, 404, 422))  # fmt: skip
+async def iyzico_webhook(ctx: Ctx) -> None:
+    """iyzico's payment notification (JSON, signed in `X-IYZ-SIGNATURE-V3`): applies the outcome once; a forged one
+    is 422 `invalid_signature`; one about a payment we do not know, or repeated, changes nothing (204)."""
+    payload = parse_json(ctx.request, await ctx.request.body())
+    if not isinstance(payload, dict):
+        raise Invalid("the notification is a JSON object", code="invalid_notification")
+    signature = ctx.request.headers.get("x-iyz-signature-v3", "")
+    await ctx.use(ApplyNotification)(Notification("iyzico", payload, signature))
 
 
 @attrs.frozen

@@ -1,0 +1,117 @@
+"""iyzico's webhook over our HTTP API on SQLite and PostgreSQL: a signed notification applies once, a repeated one
+changes nothing, a forged one is refused, an unknown payment is acknowledged; and a notification racing the 3-D
+Secure callback (the fake iyzico server's bank form) has one effect."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.sql.tables import outbox
+from ports.uow import UnitOfWork
+from tests.integration.http.conftest import Api, User, assert_problem, running_api
+from tests.integration.payments.fake_iyzico import APPROVED, FakeIyzico, serving
+from tests.unit.payments.orders import CARD, place_order
+from tests.unit.payments.webhooks import iyzico_payment, iyzico_provider, notice, signature
+
+WEBHOOK = "/api/v1/payments/webhooks/iyzico"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeIyzico]:
+    with serving(secret="sandbox-webhook-secret") as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def api(request: pytest.FixtureRequest, tmp_path: Path, fake: FakeIyzico) -> AsyncIterator[Api]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    async with running_api(request.param, url, tmp_path) as built:
+        await iyzico_provider(built.resolve(UnitOfWork), api_key=fake.api_key, base_url=fake.url, three_ds=True)
+        yield built
+
+
+async def count(api: Api, name: str) -> int:
+    async with api.resolve("engine").connect() as conn:
+        return int(await conn.scalar(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.name == name)))
+
+
+async def order_status(api: Api, order_id: uuid.UUID) -> str:
+    async with api.resolve(UnitOfWork) as uow:
+        return str((await uow.orders.get(order_id)).status)
+
+
+def post(api: Api, payload: dict[str, Any], sig: str | None = None) -> Any:
+    return api.client.post(WEBHOOK, json=payload, headers={"X-IYZ-SIGNATURE-V3": signature(payload) if sig is None
+                                                           else sig})  # fmt: skip
+
+
+async def test_a_signed_notification_applies_once(api: Api) -> None:
+    order_id, _ = await place_order(api.resolve(UnitOfWork))
+    tx = await iyzico_payment(api.resolve(UnitOfWork), order_id)
+    payload = notice(tx)
+    for _ in range(3):  # iyzico retries until it gets a 2xx
+        answer = await post(api, payload)
+        assert answer.status_code == 204, answer.text
+    assert await order_status(api, order_id) == "confirmed"
+    assert await count(api, "payment.succeeded") == 1 and await count(api, "order.confirmed") == 1
+
+
+async def test_forged_and_unsigned_notifications_are_refused(api: Api) -> None:
+    order_id, _ = await place_order(api.resolve(UnitOfWork))
+    tx = await iyzico_payment(api.resolve(UnitOfWork), order_id)
+    assert_problem(await post(api, notice(tx), "0" * 64), 422, "invalid_signature")
+    assert_problem(await post(api, notice(tx), signature(notice(tx), "guessed")), 422, "invalid_signature")
+    unsigned = await api.client.post(WEBHOOK, json=notice(tx))
+    assert_problem(unsigned, 422, "invalid_signature")
+    assert_problem(await api.client.post(WEBHOOK, content=b"[1]", headers={"Content-Type": "application/json"}),
+                   422, "invalid_notification")  # fmt: skip
+    assert_problem(await api.client.post(WEBHOOK, content=b"{", headers={"Content-Type": "application/json"}), 400)
+    assert await order_status(api, order_id) == "pending" and await count(api, "payment.succeeded") == 0
+
+
+async def test_an_unknown_payment_is_acknowledged_and_nothing_changes(api: Api) -> None:
+    order_id, _ = await place_order(api.resolve(UnitOfWork))
+    tx = await iyzico_payment(api.resolve(UnitOfWork), order_id)
+    unknown = {**notice(tx), "paymentConversationId": str(uuid.uuid4()), "paymentId": "1"}
+    assert (await post(api, unknown)).status_code == 204
+    assert (await post(api, notice(tx, "INIT_THREEDS"))).status_code == 204
+    assert await order_status(api, order_id) == "pending" and await count(api, "payment.succeeded") == 0
+
+
+async def start_3ds(api: Api, user: User) -> tuple[uuid.UUID, str, dict[str, str]]:
+    """A 3-D Secure payment through the fake iyzico: (order id, callback path, the bank form's signed fields)."""
+    order_id, _ = await place_order(api.resolve(UnitOfWork), user_id=uuid.UUID(user.id), total="99.90")
+    started = await api.client.post(f"/api/v1/orders/{order_id}/payments",
+                                    headers={**user.headers, "Idempotency-Key": uuid.uuid4().hex},
+                                    json={"payment_method": "card", "card": {**CARD, "number": APPROVED}})  # fmt: skip
+    assert started.status_code == 201 and started.json()["status"] == "requires_action", started.text
+    bank = (await api.client.get(urlsplit(started.json()["redirect_url"]).path)).text
+    action = html.unescape(re.search(r'action="([^"]+)"', bank).group(1))  # type: ignore[union-attr]
+    fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', bank)}
+    return order_id, urlsplit(action).path, fields
+
+
+async def test_a_notification_racing_the_callback_has_one_effect(api: Api, fake: FakeIyzico) -> None:
+    user = await api.customer()
+    for _ in range(3):
+        order_id, callback, fields = await start_3ds(api, user)
+        payload = {"paymentConversationId": fields["conversationId"], "merchantId": 1, "paymentId": fields["paymentId"],
+                   "status": "SUCCESS", "iyziReferenceCode": uuid.uuid4().hex, "iyziEventType": "THREE_DS_AUTH",
+                   "iyziEventTime": 1}  # fmt: skip
+        answers = await asyncio.gather(*(api.client.post(callback, data=fields) if n % 2 else post(api, payload)
+                                         for n in range(8)))  # fmt: skip
+        assert all(a.status_code in (200, 204) for a in answers), [a.text for a in answers]
+        assert all(a.json()["status"] in ("pending", "succeeded") for a in answers if a.status_code == 200)
+        assert await order_status(api, order_id) == "confirmed"
+    assert await count(api, "payment.succeeded") == 3 and await count(api, "order.confirmed") == 3
+    assert [p for p, _ in fake.requests].count("/payment/3dsecure/auth") <= 3
