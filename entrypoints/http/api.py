@@ -122,6 +122,7 @@ class Endpoint:
     idempotency: Idempotency = "accepted"
     errors: tuple[int, ...] = ()
     form: Any = None  # a multipart/form-data body (attrs class of Upload and str fields) the handler reads itself
+    headers: tuple[str, ...] = ()  # optional request headers the handler reads (a guest's tokens), for the docs
 
     @property
     def public_path(self) -> str:

@@ -118,6 +118,12 @@ def _name(hint: Any) -> str:
     return origin.__name__ + "".join(_name(a) for a in typing.get_args(hint))
 
 
+HEADER_DOCS = {
+    "X-Basket-Token": "A guest basket's token, given once when the basket was created (else 404).",
+    "X-Order-Token": "A guest order's access token, given once at checkout (else 404).",
+}
+
+
 def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str, Any]:
     builder = SchemaBuilder()
     paths: dict[str, Any] = {}
@@ -134,6 +140,9 @@ def document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str
             for field in attrs.fields(ep.query):
                 params.append({"name": field.name, "in": "query", "required": field.default is attrs.NOTHING,
                                "schema": builder.schema(hints[field.name])})  # fmt: skip
+        for header in ep.headers:
+            params.append({"name": header, "in": "header", "required": False, "description": HEADER_DOCS[header],
+                           "schema": {"type": "string", "maxLength": 200}})  # fmt: skip
         if ep.method == "POST" and ep.idempotency != "none":
             params.append({"name": "Idempotency-Key", "in": "header", "required": ep.idempotency == "required",
                            "schema": {"type": "string", "minLength": 1, "maxLength": 255}})  # fmt: skip

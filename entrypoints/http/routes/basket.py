@@ -38,6 +38,7 @@ BASKETS = "/api/v1/baskets"
 ONE = f"{BASKETS}/{{basket_id:uuid}}"
 ITEM = f"{ONE}/items/{{item_id:uuid}}"
 TOKEN_HEADER = "x-basket-token"
+GUEST = ("X-Basket-Token",)
 
 
 @attrs.frozen
@@ -126,13 +127,15 @@ async def open_basket(ctx: Ctx) -> Plain:
     return Plain(basket_json(await ctx.use(OpenBasket)(Open(ctx.actor, ctx.body.currency))))
 
 
-@routes.get(ONE, response=BasketOut, auth="optional", errors=(404,))
+@routes.get(ONE, response=BasketOut, auth="optional", errors=(404,), headers=GUEST)
 async def get_basket(ctx: Ctx) -> Plain:
     """A basket priced now. A guest basket needs `X-Basket-Token`; anyone else's basket is 404."""
     return Plain(basket_json(await ctx.use(ReadBasket)(access(ctx))))
 
 
-@routes.post(f"{ONE}/items", body=ItemIn, response=BasketOut, status=201, auth="optional", errors=(404, 409))
+@routes.post(
+    f"{ONE}/items", body=ItemIn, response=BasketOut, status=201, auth="optional", errors=(404, 409), headers=GUEST
+)
 async def add_item(ctx: Ctx) -> Plain:
     """Add units of a variant (to its line when it is already in the basket). 409 `insufficient_stock`,
     `quantity_limit`, `basket_line_limit` or `basket_not_active`; 422 for a variant not for sale."""
@@ -140,14 +143,14 @@ async def add_item(ctx: Ctx) -> Plain:
     return Plain(basket_json(await ctx.use(AddToBasket)(AddItem(access(ctx), b.variant_id, b.quantity))))
 
 
-@routes.patch(ITEM, body=QuantityIn, response=BasketOut, auth="optional", errors=(404, 409))
+@routes.patch(ITEM, body=QuantityIn, response=BasketOut, auth="optional", errors=(404, 409), headers=GUEST)
 async def change_item(ctx: Ctx) -> Plain:
     """Set a line's quantity; its agreed price becomes today's."""
     cmd = ChangeItem(access(ctx), ctx.params["item_id"], ctx.body.quantity)
     return Plain(basket_json(await ctx.use(ChangeBasketItem)(cmd)))
 
 
-@routes.delete(ITEM, status=204, auth="optional", errors=(404, 409))
+@routes.delete(ITEM, status=204, auth="optional", errors=(404, 409), headers=GUEST)
 async def remove_item(ctx: Ctx) -> None:
     """Take a line out of the basket."""
     await ctx.use(RemoveBasketItem)(RemoveItem(access(ctx), ctx.params["item_id"]))

@@ -198,7 +198,7 @@ def _ref(ctx: Ctx) -> OrderRef:
 
 
 @routes.post("/api/v1/checkout", body=CheckoutIn, response=PlacedOrderOut, status=201, auth="optional",
-             idempotency="required", errors=(404, 409))  # fmt: skip
+             idempotency="required", errors=(404, 409), headers=("X-Basket-Token",))  # fmt: skip
 async def checkout(ctx: Ctx) -> PlacedOrderOut:
     """Turn a basket into an order (Idempotency-Key required): priced by the server, stock reserved, the basket
     converted, in one transaction. 409 `basket_empty`, `item_unavailable`, `insufficient_stock` (nothing is
@@ -222,14 +222,14 @@ async def my_orders(ctx: Ctx) -> PageOut[OrderOut]:
     return page_out(await ctx.use(ListMyOrders)(ctx.me, page_request(ctx.query)), order_out)
 
 
-@routes.get(ORDER, response=OrderOut, auth="optional", errors=(404,))
+@routes.get(ORDER, response=OrderOut, auth="optional", errors=(404,), headers=("X-Order-Token",))
 async def get_order(ctx: Ctx) -> OrderOut:
     """One order: its owner's, a guest's with the order's `X-Order-Token`, or any for staff with orders.manage;
     anyone else gets 404."""
     return order_out(await ctx.use(GetOrder)(_ref(ctx)))
 
 
-@routes.post(f"{ORDER}/cancel", response=OrderOut, auth="optional", errors=(404, 409))
+@routes.post(f"{ORDER}/cancel", response=OrderOut, auth="optional", errors=(404, 409), headers=("X-Order-Token",))
 async def cancel_order(ctx: Ctx) -> OrderOut:
     """Cancel my order (a guest: with `X-Order-Token`) while it is pending, confirmed or processing: its stock
     is released and captured payments are refunded. Later → 409 `invalid_transition`."""

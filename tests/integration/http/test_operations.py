@@ -80,6 +80,18 @@ async def test_metrics_in_prometheus_text_format(api: Api) -> None:
     assert "/definitely/not/here" not in text
 
 
+async def test_the_guests_token_headers_are_documented_where_they_are_read(api: Api) -> None:
+    paths = (await api.client.get("/openapi.json")).json()["paths"]
+
+    def headers(method: str, path: str) -> set[str]:
+        return {p["name"] for p in paths[path][method].get("parameters", []) if p["in"] == "header"}
+
+    assert "X-Basket-Token" in headers("get", "/api/v1/baskets/{basket_id}")
+    assert "X-Basket-Token" in headers("post", "/api/v1/checkout")
+    assert "X-Order-Token" in headers("get", "/api/v1/orders/{order_id}")
+    assert "X-Basket-Token" not in headers("post", "/api/v1/baskets")  # creating one needs no token
+
+
 async def test_openapi_describes_every_route(api: Api) -> None:
     response = await api.client.get("/openapi.json")
     assert response.status_code == 200
