@@ -3,7 +3,9 @@ charge an order, and the refunds against a transaction.
 
 A transaction moves pending -> succeeded | failed | requires_action, and requires_action -> succeeded | failed
 (the 3-D Secure callback); `settle` makes that move once and says whether it did, so a callback delivered
-twice, or racing the client, has one effect. Refunds reserve their amount on the transaction first
+twice, or racing the client, has one effect. A failed one the provider later reports captured (3-D Secure
+completed after we expired it) moves once more, `settle_late`: to succeeded when the order takes it, else to
+captured_late, whose whole amount is refunded. Refunds reserve their amount on the transaction first
 (`reserve_refund`, under a row lock), so their sum never exceeds what was captured.
 """
 
@@ -29,6 +31,8 @@ SECRET_HINTS = ("secret", "key", "password", "token")
 
 OPEN_STATUSES = ("pending", "requires_action", "succeeded")
 """At most one transaction of an order is in one of these (a unique index): no second charge."""
+CAPTURED_LATE = "captured_late"
+"""Money the provider captured after we had failed the payment, not taken by the order: refunded in full."""
 
 
 def text(name: str, value: Any, max_length: int, *, required: bool = False) -> str:
@@ -159,7 +163,7 @@ class PaymentTransaction(Entity):
     provider_code: str
     amount: Decimal
     currency: str
-    status: str = "pending"  # pending, requires_action, succeeded, failed
+    status: str = "pending"  # pending, requires_action, succeeded, failed, captured_late
     installments: int = 1
     card_bin: str = ""
     card_last4: str = ""
@@ -181,7 +185,7 @@ class PaymentTransaction(Entity):
 
     @property
     def refundable(self) -> Money:
-        if self.status != "succeeded":
+        if self.status not in ("succeeded", CAPTURED_LATE):
             return Money.zero(self.currency)
         return Money.rounded(self.amount - self.refunded_amount, self.currency)
 
@@ -191,6 +195,9 @@ class PaymentTransaction(Entity):
         if self.status not in ("pending", "requires_action") or (
             self.status == "requires_action" and result.status == "requires_action"
         ):
+            if self.error_code == "action_completing" and result.status == "failed":  # a late 3-D Secure refused
+                self.error_code = result.error_code or "action_expired"
+                self.error_message = result.error_message or self.error_message
             if result.status == self.status:  # the same outcome told twice (a webhook and the charge's answer)
                 known = {**result.raw, **self.provider_response}
                 if known != self.provider_response:
@@ -203,12 +210,42 @@ class PaymentTransaction(Entity):
         self.error_code, self.error_message = result.error_code, result.error_message
         if result.status in ("succeeded", "failed"):
             self.completed_at = at
-        payload: dict[str, Any] = {"payment_id": self.id, "order_id": self.order_id,
-                   "amount": {"amount": str(self.money.amount), "currency": self.currency}}  # fmt: skip
         if result.status == "succeeded":
-            self.record(PaymentSucceeded(**payload))
+            self.record(PaymentSucceeded(**self._payload()))
         elif result.status == "failed":
-            self.record(PaymentFailed(**payload))
+            self.record(PaymentFailed(**self._payload()))
+        return True
+
+    def _payload(self) -> dict[str, Any]:
+        return {"payment_id": self.id, "order_id": self.order_id,
+                "amount": {"amount": str(self.money.amount), "currency": self.currency}}  # fmt: skip
+
+    def claim_completion(self) -> bool:
+        """A 3-D Secure callback takes this payment before asking the provider, so a second delivery finds
+        nothing to do: requires_action -> pending, or, when it had expired, it stays failed (a new attempt on
+        the order stays allowed) marked `action_completing`. False when there is nothing to complete."""
+        if self.status == "requires_action":
+            self.status = "pending"
+            return True
+        if self.status == "failed" and self.error_code == "action_expired":
+            self.error_code = "action_completing"
+            return True
+        return False
+
+    def settle_late(self, result: GatewayResult, at: datetime, *, accept: bool) -> bool:
+        """The provider's answer for a payment we had failed (expired 3-D Secure, or a failure the provider now
+        contradicts). A success means the money is captured: it is recorded, as `succeeded` when `accept` (the
+        order takes it), else as `captured_late`, to be refunded in full; either tells payment.succeeded once.
+        False, changing nothing, unless this payment is failed and the answer a success."""
+        if self.status != "failed" or result.status != "succeeded":
+            return False
+        self.status = "succeeded" if accept else CAPTURED_LATE
+        self.provider_transaction_id = result.provider_transaction_id or self.provider_transaction_id
+        self.provider_response = {**self.provider_response, **result.raw}
+        self.redirect_url, self.completed_at = None, at
+        self.error_code, self.error_message = (None, None) if accept else (
+            "completed_late", "the provider completed this payment after it had failed: it is refunded")  # fmt: skip
+        self.record(PaymentSucceeded(**self._payload()))
         return True
 
     def expire(self, at: datetime) -> None:
@@ -223,7 +260,7 @@ class PaymentTransaction(Entity):
             raise Invalid.field("amount", f"this payment is in {self.currency}")
         if amount.amount <= 0:
             raise Invalid.field("amount", "must be above zero")
-        if self.status != "succeeded":
+        if self.status not in ("succeeded", CAPTURED_LATE):
             raise Conflict("only a succeeded payment can be refunded", code="payment_not_refundable")
         if amount > self.refundable:
             raise Conflict(f"only {self.refundable} is left to refund", code="refund_exceeds_captured")

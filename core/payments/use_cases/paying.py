@@ -4,20 +4,21 @@ The gateway is never called inside a database transaction. A payment is written 
 index allows one open payment per order: no second charge), the gateway is asked, and its answer is
 settled under the transaction's row lock, together with `order.mark_paid` when it succeeded. A callback
 first claims the payment (requires_action -> pending) under the lock, so a second delivery, or one racing the
-client, finds nothing to do: one effect.
+client, finds nothing to do: one effect. A payment we had failed that the provider reports captured after all
+(3-D Secure finished after it expired) is accepted if the order still wants it, else refunded (`_settle_late`).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from core.payments.gateway import Card, ChargeRequest, GatewayResult, InstallmentOption
 from core.payments.methods import usable_method_and_provider
-from core.payments.model import PaymentTransaction
+from core.payments.model import OPEN_STATUSES, PaymentTransaction
 from core.payments.settings import ACTION_TIMEOUT_MINUTES
 from core.payments.use_cases.refunds import RefundPayment, RefundRequest
 from core.shared.actor import SYSTEM, Actor
@@ -70,20 +71,47 @@ def _installments(value: int | None) -> int:
     return value
 
 
-async def settle(uow: UnitOfWork, transaction_id: uuid.UUID, result: GatewayResult) -> tuple[PaymentTransaction, bool]:
+async def settle(uow: UnitOfWork, transaction_id: uuid.UUID, result: GatewayResult) -> tuple[PaymentTransaction, str]:
     """Record the gateway's answer once, under the row lock; a success confirms the order in the same transaction.
-    Returns the transaction and whether the order turned out cancelled meanwhile (its money must go back)."""
-    now, order_gone = utcnow(), False
+    Returns the transaction and, when its money must go back (`refund_if_needed`), why; else ""."""
+    now, refund_reason = utcnow(), ""
     async with uow:
         tx = await uow.payment_transactions.locked(transaction_id)
-        if tx.settle(result, now) and tx.status == "succeeded":
+        if tx.status == "failed" and result.status == "succeeded":
+            refund_reason = await _settle_late(uow, tx, result, now)
+        elif tx.settle(result, now) and tx.status == "succeeded":
             order = await uow.orders.get(tx.order_id)
             try:
                 order.mark_paid(now)
             except Conflict:
-                order_gone = True  # cancelled while the customer paid: the money is refunded below
+                refund_reason = "the order was cancelled during the payment"
         await uow.commit()
-    return tx, order_gone
+    return tx, refund_reason
+
+
+async def _settle_late(uow: UnitOfWork, tx: PaymentTransaction, result: GatewayResult, now: datetime) -> str:
+    """A success reported for a payment we had failed: the provider captured the money after all (3-D Secure
+    completed after the payment expired, or a failure it contradicts). A shop wants the sale, so when the order
+    is still pending and no other payment of it is open, the late payment is accepted and confirms the order,
+    as if in time. Otherwise (the order was cancelled, or paid or being paid by another attempt) keeping it
+    would charge twice or for nothing: the capture is recorded and its whole amount refunded."""
+    expired = tx.error_code in ("action_expired", "action_completing")
+    order = await uow.orders.get(tx.order_id)
+    others = [x for x in await uow.payment_transactions.of_order(tx.order_id)
+              if x.id != tx.id and x.status in OPEN_STATUSES]  # fmt: skip
+    accept = order.status == "pending" and not others
+    tx.settle_late(result, now, accept=accept)
+    if accept:
+        order.mark_paid(now)
+        return ""
+    return "the payment completed after it had " + ("expired" if expired else "failed")
+
+
+async def refund_if_needed(refund: RefundPayment, tx: PaymentTransaction, reason: str) -> None:
+    """Give back the whole capture `settle` said must go back (a reason); once, by the caller whose settle
+    made the move."""
+    if reason:
+        await refund(RefundRequest(SYSTEM, tx.id, tx.money, reason))
 
 
 @attrs.define
@@ -128,9 +156,8 @@ class PayForOrder:
             result = await gateway.charge(config, request)
         except DomainError as exc:
             result = GatewayResult("failed", error_code=exc.code, error_message=exc.detail)
-        tx, order_gone = await settle(self.uow, tx.id, result)
-        if order_gone:
-            await self.refund(RefundRequest(SYSTEM, tx.id, tx.money, "the order was cancelled during the payment"))
+        tx, refund_reason = await settle(self.uow, tx.id, result)
+        await refund_if_needed(self.refund, tx, refund_reason)
         return tx
 
 
@@ -164,17 +191,15 @@ class CompleteFromCallback:
             tx = await self.uow.payment_transactions.locked(transaction_id)
             if tx.provider_code != provider.code:
                 raise NotFound("no payment with this reference")
-            if tx.status != "requires_action":
+            if not tx.claim_completion():
                 return tx  # delivered before, or raced by another delivery: nothing more to do
-            tx.status = "pending"  # claimed: the next delivery finds nothing to do
-            await self.uow.commit()
+            await self.uow.commit()  # claimed: the next delivery finds nothing to do
         try:
             result = await gateway.complete(config, cmd.fields)
         except DomainError as exc:
             result = GatewayResult("failed", error_code=exc.code, error_message=exc.detail)
-        tx, order_gone = await settle(self.uow, transaction_id, result)
-        if order_gone:
-            await self.refund(RefundRequest(SYSTEM, tx.id, tx.money, "the order was cancelled during the payment"))
+        tx, refund_reason = await settle(self.uow, transaction_id, result)
+        await refund_if_needed(self.refund, tx, refund_reason)
         return tx
 
 

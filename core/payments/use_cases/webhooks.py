@@ -1,7 +1,8 @@
 """A provider's server-to-server notification (webhook) of a payment's outcome: verified, then applied once.
 
 It is settled like the charge's own answer and the 3-D Secure callback (`settle`: under the transaction's row
-lock, only from pending or requires_action), so a notification delivered again, or racing the client's payment
+lock, only from pending or requires_action, or once from failed when the provider reports a success we had
+given up on), so a notification delivered again, or racing the client's payment
 or the callback, finds the outcome recorded and changes nothing. A notification about a payment we do not know
 is acknowledged and ignored: the provider retries on errors, and retrying cannot make it known.
 """
@@ -16,9 +17,8 @@ import attrs
 
 from core.payments.gateway import GatewayResult
 from core.payments.model import PaymentTransaction
-from core.payments.use_cases.paying import settle
-from core.payments.use_cases.refunds import RefundPayment, RefundRequest
-from core.shared.actor import SYSTEM
+from core.payments.use_cases.paying import refund_if_needed, settle
+from core.payments.use_cases.refunds import RefundPayment
 from core.shared.errors import NotFound
 
 if TYPE_CHECKING:
@@ -66,7 +66,6 @@ class ApplyNotification:
             found = await _transaction(self.uow, provider.code, result)
         if found is None:
             return None
-        tx, order_gone = await settle(self.uow, found.id, result)
-        if order_gone:
-            await self.refund(RefundRequest(SYSTEM, tx.id, tx.money, "the order was cancelled during the payment"))
+        tx, refund_reason = await settle(self.uow, found.id, result)
+        await refund_if_needed(self.refund, tx, refund_reason)
         return tx

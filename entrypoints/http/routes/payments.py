@@ -275,7 +275,7 @@ def payment_out(tx: PaymentTransaction) -> PaymentOut:
 
 
 @routes.post("/api/v1/orders/{order_id:uuid}/payments", body=PaymentIn, response=PaymentOut, status=201,
-             auth="optional", idempotency="required", errors=(404, 409))  # fmt: skip
+             auth="optional", idempotency="required", errors=(404, 409), headers=("X-Order-Token",))  # fmt: skip
 async def pay_order(ctx: Ctx) -> PaymentOut:
     """Pay an order's total (its owner, or a guest with `X-Order-Token`). `status` is `succeeded` (the order is
     confirmed), `failed`, or `requires_action`: send the customer to `redirect_url` (3-D Secure)."""
@@ -287,7 +287,12 @@ async def pay_order(ctx: Ctx) -> PaymentOut:
     return payment_out(await ctx.use(PayForOrder)(cmd))
 
 
-@routes.get("/api/v1/orders/{order_id:uuid}/payments/{payment_id:uuid}", response=PaymentOut, auth="optional")
+@routes.get(
+    "/api/v1/orders/{order_id:uuid}/payments/{payment_id:uuid}",
+    response=PaymentOut,
+    auth="optional",
+    headers=("X-Order-Token",),
+)
 async def get_order_payment(ctx: Ctx) -> PaymentOut:
     """One payment of an order (its owner, or a guest with `X-Order-Token`)."""
     q = OrderPaymentQuery(ctx.actor, ctx.params["order_id"], ctx.request.headers.get("x-order-token"),
@@ -312,7 +317,8 @@ async def _callback_fields(ctx: Ctx) -> dict[str, str]:
              errors=(400, 404, 422))  # fmt: skip
 async def payment_callback(ctx: Ctx) -> PaymentOut:
     """A provider's 3-D Secure callback (form-encoded, signed by the provider): completes the payment once; a
-    forged one is 422 `invalid_signature`, a repeated one changes nothing."""
+    forged one is 422 `invalid_signature`, a repeated one changes nothing. Completed after the payment expired, it
+    still confirms an order that waits; else the payment is `captured_late` and its amount is refunded."""
     cmd = Callback(ctx.params["provider"], await _callback_fields(ctx))
     return payment_out(await ctx.use(CompleteFromCallback)(cmd))
 

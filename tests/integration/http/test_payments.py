@@ -6,13 +6,15 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from adapters.sql.tables import outbox
+from adapters.sql.tables import outbox, payment_transactions
+from core.shared.time import utcnow
 from ports.address import GeoSource
 from ports.uow import UnitOfWork
 from tests.integration.http.conftest import Api, User, assert_problem, running_api
@@ -128,6 +130,31 @@ async def test_three_d_secure_round_trip_over_http(api: Api) -> None:
     assert_problem(await api.client.post(urlsplit(action).path, content=b"{}",
                                          headers={"content-type": "application/json"}), 400)  # fmt: skip
     assert_problem(await api.client.post("/api/v1/payments/callbacks/nope", data=fields), 404)
+
+
+async def test_three_d_secure_completed_after_it_expired_is_refunded_once(api: Api) -> None:
+    """The customer finishes 3-D Secure after the payment expired and the order was paid by another card: the
+    capture is recorded and refunded in full, once however often the callback comes."""
+    user, staff = await api.customer(), await api.staff("payments.manage")
+    order_id = await paid_order(api, user, "120.00")
+    started = (await pay(api, order_id, user.headers, THREE_DS)).json()
+    redirect = urlsplit(started["redirect_url"])
+    action, fields = form_of((await api.client.get(f"{redirect.path}?{redirect.query}")).text, "approve")
+    async with api.resolve("engine").begin() as conn:  # the timeout passes
+        await conn.execute(sa.update(payment_transactions)
+                           .where(payment_transactions.c.id == uuid.UUID(started["id"]))
+                           .values(created_at=utcnow() - timedelta(hours=2)))  # fmt: skip
+    assert (await pay(api, order_id, user.headers)).json()["status"] == "succeeded"  # expires the first one
+    done = await api.client.post(urlsplit(action).path, data=fields)
+    again = await api.client.post(urlsplit(action).path, data=fields)
+    assert done.status_code == again.status_code == 200, done.text
+    assert done.json()["status"] == again.json()["status"] == "captured_late"
+    detail = (await api.client.get(f"/api/v1/admin/payments/{started['id']}", headers=staff.headers)).json()
+    assert detail["refunded_amount"] == try_("120.00")
+    assert [(r["status"], r["reason"]) for r in detail["refunds"]] == [
+        ("succeeded", "the payment completed after it had expired")]  # fmt: skip
+    assert await order_status(api, order_id) == "confirmed"
+    assert await outbox_count(api, "payment.succeeded") == 2 and await outbox_count(api, "payment.refunded") == 1
 
 
 async def test_methods_crud_needs_the_permission_and_masks_secrets(api: Api) -> None:

@@ -1,6 +1,7 @@
 """iyzico's webhook over our HTTP API on SQLite and PostgreSQL: a signed notification applies once, a repeated one
 changes nothing, a forged one is refused, an unknown payment is acknowledged; and a notification racing the 3-D
-Secure callback (the fake iyzico server's bank form) has one effect."""
+Secure callback (the fake iyzico server's bank form) has one effect; a payment completed after it expired is
+accepted while the order waits, else refunded once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import html
 import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,3 +117,41 @@ async def test_a_notification_racing_the_callback_has_one_effect(api: Api, fake:
         assert await order_status(api, order_id) == "confirmed"
     assert await count(api, "payment.succeeded") == 3 and await count(api, "order.confirmed") == 3
     assert [p for p, _ in fake.requests].count("/payment/3dsecure/auth") <= 3
+
+
+async def expire_payment(api: Api, transaction_id: uuid.UUID, *, cancel_order: bool) -> None:
+    """The 3-D Secure wait timed out (and, if asked, the order was cancelled since)."""
+    async with api.resolve(UnitOfWork) as uow:
+        tx = await uow.payment_transactions.get(transaction_id)
+        tx.expire(tx.created_at)
+        if cancel_order:
+            (await uow.orders.get(tx.order_id)).cancel(by=None, at=tx.created_at, reason="unpaid too long")
+        await uow.commit()
+
+
+async def test_a_late_webhook_success_is_accepted_while_the_order_waits(api: Api) -> None:
+    user = await api.customer()
+    order_id, callback, fields = await start_3ds(api, user)
+    await expire_payment(api, uuid.UUID(fields["conversationId"]), cancel_order=False)
+    payload = {"paymentConversationId": fields["conversationId"], "merchantId": 1, "paymentId": fields["paymentId"],
+               "status": "SUCCESS", "iyziReferenceCode": uuid.uuid4().hex, "iyziEventType": "THREE_DS_AUTH",
+               "iyziEventTime": 1}  # fmt: skip
+    for _ in range(2):
+        assert (await post(api, payload)).status_code == 204
+    late = await api.client.post(callback, data=fields)  # the customer's browser comes back after all
+    assert late.status_code == 200 and late.json()["status"] == "succeeded", late.text
+    assert await order_status(api, order_id) == "confirmed"
+    assert await count(api, "payment.succeeded") == 1 and await count(api, "payment.refunded") == 0
+
+
+async def test_a_late_callback_for_a_cancelled_order_is_refunded_once(api: Api, fake: FakeIyzico) -> None:
+    user = await api.customer()
+    order_id, callback, fields = await start_3ds(api, user)
+    await expire_payment(api, uuid.UUID(fields["conversationId"]), cancel_order=True)
+    answers = [await api.client.post(callback, data=fields) for _ in range(2)]
+    assert [(a.status_code, a.json()["status"]) for a in answers] == [(200, "captured_late")] * 2, answers[0].text
+    async with api.resolve(UnitOfWork) as uow:
+        refunds = await uow.payment_refunds.of_transaction(uuid.UUID(fields["conversationId"]))
+    assert [(r.status, r.amount) for r in refunds] == [("succeeded", Decimal("99.90"))]
+    assert [p for p, _ in fake.requests].count("/payment/refund") == 1
+    assert await order_status(api, order_id) == "cancelled" and await count(api, "payment.refunded") == 1
