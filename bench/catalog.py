@@ -63,9 +63,11 @@ done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '%s{"requests":%d,"duration_us":%d,"bytes":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,'
-    .. '"status_errors":%d,"timeout_errors":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,"mean_us":%.1f}\\n',
+    .. '"status_errors":%d,"timeout_errors":%d,"p50_us":%d,"p90_us":%d,"p95_us":%d,"p99_us":%d,"max_us":%d,'
+    .. '"mean_us":%.1f}\\n',
     MARK, summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99), latency.max,
+    latency.mean))
 end
 """
 WRK_ROTATION = """
@@ -100,6 +102,7 @@ class Measurement:
     max_ms: float
     errors: dict[str, int]
     bytes: int = 0
+    p95_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -110,9 +113,12 @@ class Measurement:
         return sum(self.errors.values())
 
 
-def wrk_script(paths: Sequence[str]) -> str:
-    """The Lua script: the JSON `done` hook, and with more than one path a request rotating over them."""
+def wrk_script(paths: Sequence[str], requests: str | None = None) -> str:
+    """The Lua script: the JSON `done` hook, and with more than one path a request rotating over them (or
+    `requests`, Lua defining wrk's `request` function, for anything but GETs)."""
     script = f"MARK = {json.dumps(WRK_MARK)}\n" + WRK_HOOKS
+    if requests is not None:
+        return script + requests
     if len(paths) > 1:
         script = "PATHS = {" + ", ".join(json.dumps(p) for p in paths) + "}\n" + script + WRK_ROTATION
     return script
@@ -127,7 +133,8 @@ def parse_wrk(output: str) -> Measurement:
     errors = {k.removesuffix("_errors"): int(v) for k, v in data.items() if k.endswith("_errors")}
     return Measurement(requests=int(data["requests"]), seconds=data["duration_us"] / 1e6,
                        p50_ms=data["p50_us"] / 1e3, p90_ms=data["p90_us"] / 1e3, p99_ms=data["p99_us"] / 1e3,
-                       max_ms=data["max_us"] / 1e3, errors=errors, bytes=int(data["bytes"]))  # fmt: skip
+                       max_ms=data["max_us"] / 1e3, errors=errors, bytes=int(data["bytes"]),
+                       p95_ms=data.get("p95_us", 0) / 1e3)  # fmt: skip
 
 
 def wrk_binary() -> str:
@@ -138,9 +145,10 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(base: str, paths: Sequence[str], *, seconds: float, connections: int, threads: int) -> Measurement:
+def run_wrk(base: str, paths: Sequence[str], *, seconds: float, connections: int, threads: int,
+            requests: str | None = None) -> Measurement:  # fmt: skip
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="carsi-wrk-", delete=False) as f:
-        f.write(wrk_script(paths))
+        f.write(wrk_script(paths, requests))
     try:
         cmd = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
                "-s", f.name, base + paths[0]]  # fmt: skip

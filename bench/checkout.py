@@ -53,19 +53,20 @@ from bench.catalog import (
     commit,
     machine,
     prepare_database,
+    run_wrk,
     serve,
     wrk_binary,
 )
+from entrypoints.cli.main import DEMO_ADMIN
 
 API = "/api/v1"
-ADMIN = ("admin@demo.carsi.local", "carsi-demo-admin")  # made by `carsi demo load`
+ADMIN = DEMO_ADMIN  # made by `carsi demo load`
 GOOD_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": datetime.now(UTC).year + 3, "cvc": "123",
              "holder": "Ayşe Yılmaz"}  # fmt: skip
 ADDRESS = {"recipient_name": "Ayşe Yılmaz", "phone": "+905321234567", "country": "TR", "city": "İstanbul",
            "township": "Kadıköy", "line": "Moda Cad. No: 1 D: 2"}  # fmt: skip
 ORDERS_RATIO_TARGET = 0.40
 ADD_LINE_TARGET_RPS = 2000.0
-MARK = "CARSI_ADD "
 ADD_LINE_LUA = """
 local counter = 0
 local thread_no = 0
@@ -80,12 +81,6 @@ request = function()
   counter = counter + 1
   local t = TARGETS[(counter % #TARGETS) + 1]
   return wrk.format("POST", t[1], {["Content-Type"] = "application/json", ["X-Basket-Token"] = t[2]}, t[3])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('%s{"requests":%d,"duration_us":%d,"errors":%d,"non_2xx":%d,"p50_us":%d,"p99_us":%d}\\n',
-    MARK, summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99)))
 end
 """
 
@@ -303,22 +298,9 @@ def add_line_targets(base: str, variants: list[str], baskets: int) -> list[tuple
 
 def run_add_line(base: str, targets: list[tuple[str, str, str]], seconds: float, connections: int) -> dict[str, Any]:
     rows = ", ".join("{" + ", ".join(json.dumps(x) for x in t) + "}" for t in targets)
-    script = f"MARK = {json.dumps(MARK)}\nTARGETS = {{{rows}}}\n{ADD_LINE_LUA}"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="carsi-add-", delete=False) as f:
-        f.write(script)
-    try:
-        cmd = [wrk_binary(), "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s", "-s",
-               f.name, base]  # fmt: skip
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    finally:
-        os.unlink(f.name)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith(MARK)), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    m = json.loads(line[len(MARK) :])
-    secs = m["duration_us"] / 1e6
-    return {"rps": m["requests"] / secs, "p50_ms": m["p50_us"] / 1000, "p99_ms": m["p99_us"] / 1000,
-            "requests": m["requests"], "failed": m["errors"] + m["non_2xx"]}  # fmt: skip
+    m = run_wrk(base, [targets[0][0]], seconds=seconds, connections=connections, threads=2,
+                requests=f"TARGETS = {{{rows}}}\n{ADD_LINE_LUA}")  # fmt: skip
+    return {"rps": m.rps, "p50_ms": m.p50_ms, "p99_ms": m.p99_ms, "requests": m.requests, "failed": m.failed}
 
 
 # --- the run -----------------------------------------------------------------------------------------------

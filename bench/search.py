@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -42,34 +41,12 @@ from bench.catalog import (
     commit,
     machine,
     prepare_database,
+    run_wrk,
     serve,
     wrk_binary,
 )
 
 P95_TARGET_MS = 30.0
-MARK = "CARSI_SEARCH "
-HOOKS = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('%s{"requests":%d,"duration_us":%d,"errors":%d,"non_2xx":%d,"p50_us":%d,"p95_us":%d,'
-    .. '"p99_us":%d,"max_us":%d}\\n', MARK, summary.requests, summary.duration,
-    e.connect + e.read + e.write + e.timeout, e.status, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max))
-end
-local counter = 0
-local thread_no = 0
-setup = function(thread)
-  thread:set("offset", thread_no * 7)
-  thread_no = thread_no + 1
-end
-init = function(args)
-  counter = offset or 0
-end
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", PATHS[(counter % #PATHS) + 1])
-end
-"""
 ONE_WORD = ("pamuklu", "kazak", "seramik", "kablosuz", "organik", "deri", "porselen", "tencere")
 TWO_WORDS_TYPO = ("pamuklu kazk", "deri cuzdn", "seramik vazoo", "kablosuz kulaklk", "organik zeytinyagi",
                   "keten gomlk", "porselen yemek takimi", "spor ayakabi")  # fmt: skip
@@ -122,33 +99,14 @@ def ensure_index(database_url: str) -> None:
         conn.execute("ANALYZE")  # fresh planner statistics after a bulk load
 
 
-def run_wrk(base: str, paths: list[str], seconds: float, connections: int, threads: int) -> dict[str, Any]:
-    script = f"MARK = {json.dumps(MARK)}\nPATHS = {{{', '.join(json.dumps(p) for p in paths)}}}\n{HOOKS}"
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="carsi-search-", delete=False) as f:
-        f.write(script)
-    try:
-        cmd = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "5s",
-               "-s", f.name, base]  # fmt: skip
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    finally:
-        os.unlink(f.name)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith(MARK)), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    return dict(json.loads(line[len(MARK) :]))
-
-
 def measure(base: str, name: str, label: str, cache: str, paths: list[str], args: argparse.Namespace) -> Result:
     if not paths:
         raise RuntimeError(f"no query of the case {name!r} finds anything in this catalog")
     if args.warmup > 0:
-        run_wrk(base, paths, args.warmup, args.connections, args.threads)
-    m = run_wrk(base, paths, args.duration, args.connections, args.threads)
-    seconds = m["duration_us"] / 1e6
-    failed = m["errors"] + m["non_2xx"]
-    result = Result(name, label, cache, m["requests"] / seconds if seconds else 0.0, m["p50_us"] / 1000,
-                    m["p95_us"] / 1000, m["p99_us"] / 1000, m["max_us"] / 1000, m["requests"], failed,
-                    m["p95_us"] / 1000 <= P95_TARGET_MS and not failed)  # fmt: skip
+        run_wrk(base, paths, seconds=args.warmup, connections=args.connections, threads=args.threads)
+    m = run_wrk(base, paths, seconds=args.duration, connections=args.connections, threads=args.threads)
+    result = Result(name, label, cache, m.rps, m.p50_ms, m.p95_ms, m.p99_ms, m.max_ms, m.requests, m.failed,
+                    m.p95_ms <= P95_TARGET_MS and not m.failed)  # fmt: skip
     print(f"  {label:<48} {result.rps:8.0f} req/s  p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms"
           f"  p99 {result.p99_ms:6.1f} ms{'  ERRORS ' + str(result.errors) if result.errors else ''}")  # fmt: skip
     return result
