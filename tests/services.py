@@ -19,10 +19,20 @@ from functools import cache
 import pytest
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
+    """Terminate a server a test started, and kill it if it does not go within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _docker_answers() -> bool:
@@ -77,7 +87,7 @@ def _throwaway_postgres(initdb: str, pg_ctl: str) -> str:
                         pytrace=False)  # fmt: skip
         os.chown(data, owner.pw_uid, owner.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
+    port = free_port()
     subprocess.run([*as_user, initdb, "-D", data, "-U", "postgres", "-A", "trust"], check=True, capture_output=True)
     subprocess.run([*as_user, pg_ctl, "-D", data, "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
                     "-l", f"{data}/log", "-w", "start"], check=True, capture_output=True)  # fmt: skip
@@ -101,7 +111,7 @@ def redis_server_url() -> str:
         atexit.register(container.stop)
         return f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
     if binary := shutil.which("redis-server"):
-        port = _free_port()
+        port = free_port()
         proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
             stdout=subprocess.DEVNULL,

@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.services import _free_port
+from tests.services import free_port, stop
 
 MOTO_BUCKET = "carsi-test"
 
@@ -71,7 +71,7 @@ def s3_storage_url() -> Iterator[str]:
     for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
                         ("AWS_DEFAULT_REGION", "eu-central-1")):  # fmt: skip
         os.environ.setdefault(name, value)
-    port = _free_port()
+    port = free_port()
     server = Path(sys.executable).with_name("moto_server")
     proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -83,12 +83,7 @@ def s3_storage_url() -> Iterator[str]:
         _public_read(endpoint, MOTO_BUCKET)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def with_prefix(url: str, prefix: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -23,12 +22,7 @@ from core.accounts.use_cases.registration import Register, RegisterAccount
 from core.shared.mail import Mail
 from ports.services import Mailer, TaskQueue
 from tests.conftest import FAST_HASH
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.services import free_port
 
 
 class Recorder:

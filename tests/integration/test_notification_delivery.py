@@ -34,7 +34,7 @@ from entrypoints.worker.main import running_worker
 from ports.services import TaskQueue
 from ports.uow import UnitOfWork
 from tests.conftest import FAST_HASH
-from tests.integration.test_mail import free_port
+from tests.services import free_port
 from tests.unit.notifications.conftest import order_event
 
 pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated close:DeprecationWarning")

@@ -5,7 +5,6 @@ TEST_ELASTICSEARCH_URL. The Elasticsearch case keeps the catalog on the memory s
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -24,17 +23,12 @@ from adapters.search.elastic import ElasticSearchIndex
 from bootstrap import Settings, bootstrap, shutdown
 from ports.search import SearchIndex
 from tests.conftest import FAST_HASH
+from tests.services import free_port, stop
 from tests.unit.catalog.conftest import Shop
 from tests.unit.conftest import App
 
 SEARCH_BACKENDS = ["memory", "sqlite", "postgresql", "elasticsearch"]
 EMULATOR = Path(noida_db.__file__).parent / "noida-db"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +38,7 @@ def elasticsearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     if given:
         yield given
         return
-    port = _free_port()
+    port = free_port()
     data, log = tmp_path_factory.mktemp("noida"), tmp_path_factory.mktemp("noida-log") / "noida.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -64,12 +58,7 @@ def elasticsearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @attrs.define
