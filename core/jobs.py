@@ -17,6 +17,8 @@ from core.notifications.messages import ORDER_KINDS
 from core.ordering.use_cases.orders import CancelUnpaidOrders
 from core.payments.handlers import RefundCancelledOrder
 from core.platform.outbox import PruneOutbox, RelayOutbox
+from core.rewards.handlers import EarnRewards, ReverseRewards
+from core.rewards.use_cases.expiry import ExpireRewards
 from core.search.handlers import FollowCatalog
 
 JOBS: dict[str, type[Any]] = {
@@ -47,3 +49,9 @@ The worker runs each as an arq cron (the interval rounded onto the cron grid), t
 enqueues each on its in-process queue every interval. The outbox relay and prune chores are scheduled apart."""
 SCHEDULED["cancel_unpaid_orders"] = 300.0  # ordering: pending orders past orders.unpaid_cancel_after_minutes
 SCHEDULED["abandon_baskets"] = 3600.0  # basket: active baskets idle past basket.abandon_after_hours
+
+# rewards: earn on delivery, take back on refunds (cancel returns spent points itself), expire daily
+JOBS["expire_rewards"] = ExpireRewards
+EVENT_HANDLERS.setdefault("order.delivered", []).append(EarnRewards)
+EVENT_HANDLERS.setdefault("order.refunded", []).append(ReverseRewards)
+SCHEDULED["expire_rewards"] = 86400.0  # rewards: lots past their expires_at (rewards.expire_after_days)

@@ -26,6 +26,10 @@ class OrderRepository(Protocol):
         """Ids of pending orders placed before `at`, oldest first."""
         ...
 
+    async def placed_by(self, *, user_id: uuid.UUID | None = None, email: str | None = None) -> bool:
+        """Whether the user (or, for a guest, the e-mail address) has an order that was not cancelled."""
+        ...
+
     async def next_number(self) -> int:
         """The next value of the order-number sequence, unique across processes (a PostgreSQL SEQUENCE; on
         SQLite a counter row updated in this transaction)."""

@@ -18,6 +18,7 @@ from ports.catalog import (
     VariantRepository,
 )
 from ports.company import CompanyRepository
+from ports.discounts import DiscountRepository
 from ports.gallery import MediaRepository, ProductImageRepository
 from ports.inventory import MovementRepository, StockRepository, WarehouseRepository
 from ports.notifications import (
@@ -40,6 +41,8 @@ from ports.platform import (
     ProcessedEvents,
     SettingOverrideRepository,
 )
+from ports.promotions import PromotionRepository
+from ports.rewards import RewardRepository
 
 
 class UnitOfWork(Protocol):
@@ -81,6 +84,9 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     notification_preferences: NotificationPreferenceRepository
     notification_emails: NotificationEmailRepository
+    discounts: DiscountRepository  # promotions: standalone discounts
+    rewards: RewardRepository  # rewards: points balances and ledger
+    promotions: PromotionRepository  # promotions: campaigns, coupons, bundles, order promotions
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -7,10 +7,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.discounts import category_lineages
 from adapters.memory.repositories import _Repo, fields_of, rebuild
 from core.basket.model import Basket, BasketLine
 from core.basket.pricing import Offer, offer_name
+from core.promotions.discounts import discounted, target_of
 from core.shared.errors import NotFound
+from core.shared.time import utcnow
 
 
 class MemoryBaskets(_Repo):
@@ -30,6 +33,8 @@ class MemoryBaskets(_Repo):
 
     async def offers(self, variant_ids: Collection[uuid.UUID], currency: str) -> dict[uuid.UUID, Offer]:
         found: dict[uuid.UUID, Offer] = {}
+        discounts = await self.uow.discounts.live(currency, utcnow())  # standalone discounts lower the price
+        lineages = category_lineages(self.store, discounts)
         for variant_id in set(variant_ids):
             try:
                 variant = await self.uow.variants.get(variant_id)
@@ -37,10 +42,15 @@ class MemoryBaskets(_Repo):
             except NotFound:
                 continue
             price = variant.price_in(currency)
+            sale = price.sale_price if price else None
+            if price is not None and discounts:
+                target = target_of(variant.id, product.id, product.brand_id, product.category_id, lineages)
+                sale = discounted(price.list_price, price.sale_price, target, discounts)
             found[variant_id] = Offer(
                 variant_id=variant.id, product_id=product.id, name=offer_name(product.name, variant.name),
-                sku=variant.code, price=price.sale_price if price else None, tax_rate=product.tax_rate,
-                active=variant.is_active and product.is_active,
+                sku=variant.code, price=sale, tax_rate=product.tax_rate,
+                active=variant.is_active and product.is_active, brand_id=product.brand_id,
+                category_id=product.category_id,
             )  # fmt: skip
         return found
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from adapters.memory.discounts import category_lineages, live_discounts
 from adapters.memory.repositories import _created, _page, _Repo, fields_of, rebuild
 from adapters.memory.store import MemoryStore
 from core.catalog.model import Brand, Category, OptionKey, OptionValue, Price, Product, Variant
@@ -21,10 +22,12 @@ from core.catalog.views import (
     Ref,
     VariantView,
 )
+from core.promotions.discounts import Target, compare_at, discounted, lowest, target_of
 from core.shared.errors import FieldError, Invalid
 from core.shared.money import Money
 from core.shared.pagination import Page, PageRequest, encode_cursor
 from core.shared.text import search_key
+from core.shared.time import utcnow
 
 
 class _Coded(_Repo):
@@ -169,6 +172,13 @@ class MemoryCatalogViews:
                           key=lambda v: (v["created_at"], v["code"]))  # fmt: skip
         views: list[VariantView] = []
         on_sale = variants_on_sale(self.db.store)
+        discounts = live_discounts(self.db.store, None, utcnow())  # standalone discounts, every currency
+        lineage = frozenset(c["id"] for c in _path(categories, row["category_id"]))
+
+        def pay(variant_id: uuid.UUID, price: dict[str, Any]) -> Money:
+            target = Target(variant_id, row["id"], row["brand_id"], lineage)
+            return discounted(Money.rounded(price["amount"], price["currency"]), _sale(price), target, discounts)
+
         groups: dict[str, dict[str, tuple[int, str]]] = {}
         for v in variants:
             options = [(values[i][0], values[i][1]) for i in v["option_value_ids"] if i in values]
@@ -177,16 +187,13 @@ class MemoryCatalogViews:
                 groups.setdefault(key_name, {})[value["value"]] = (value["sorting"], value["value"])
             prices = [p for p in v["prices"] if p["is_active"] and not p["is_deleted"]]
             main = next((p for p in prices if p["currency"] == "TRY"), prices[0] if prices else None)
+            paid = pay(v["id"], main) if main else None
             views.append(VariantView(
                 v["id"], v["code"], v["slug"], v["name"], v["barcode"],
                 [OptionView(key, value["value"]) for key, value in options],
-                _sale(main) if main else None, _compare_at(main),
-                sorted((_sale(p) for p in prices), key=lambda m: m.currency), v["id"] in on_sale))  # fmt: skip
-        path: list[Ref] = []
-        node = categories.get(row["category_id"])
-        while node is not None:
-            path.insert(0, _ref(node))
-            node = categories.get(node["parent_id"])
+                paid, compare_at(Money.rounded(main["amount"], main["currency"]), paid) if main and paid else None,
+                sorted((pay(v["id"], p) for p in prices), key=lambda m: m.currency), v["id"] in on_sale))  # fmt: skip
+        path = [_ref(node) for node in _path(categories, row["category_id"])]
         return ProductDetail(
             row["id"], row["name"], row["slug"], row["code"], row["barcode"], row["description"],
             row["specifications"], row["tax_rate"], row["meta_title"], row["meta_description"],
@@ -197,6 +204,16 @@ class MemoryCatalogViews:
 
     def store_rows(self, table: str) -> list[dict[str, Any]]:
         return self.db.store.rows(table)
+
+
+def _path(categories: dict[uuid.UUID, dict[str, Any]], category_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The category and its ancestors, root first."""
+    path: list[dict[str, Any]] = []
+    node = categories.get(category_id)
+    while node is not None and node not in path:
+        path.insert(0, node)
+        node = categories.get(node["parent_id"])
+    return path
 
 
 class MemoryProductSearch:
@@ -212,7 +229,30 @@ class MemoryProductSearch:
             return not folded or folded in search_key(f"{row['name']} {row['code']} {row['barcode'] or ''}")
 
         cards = [card for row, card in listed_cards(self.db.store, query) if found(row)]
-        return _keyset(cards, query)
+        page = _keyset(cards, query)
+        return Page(with_discounts(self.db.store, list(page.items), query.currency), page.next_cursor)
+
+
+def with_discounts(store: MemoryStore, cards: list[ProductCard], currency: str) -> list[ProductCard]:
+    """The cards' price and compare-at with the live standalone discounts taken in (filters and sorting by
+    price stay on the catalog's own sale price, as in SQL)."""
+    discounts = live_discounts(store, currency, utcnow())
+    if not cards or not discounts:
+        return cards
+    lineages = category_lineages(store, discounts)
+    by_id = {card.id: card for card in cards}
+    offers: dict[uuid.UUID, list[tuple[Target, Money, Money]]] = {}
+    for v in _Snapshot(store).rows("variants"):
+        card = by_id.get(v["product_id"])
+        for p in v["prices"]:
+            if card is not None and p["currency"] == currency and _shown(p):
+                target = target_of(v["id"], card.id, card.brand.id, card.category.id, lineages)
+                offers.setdefault(card.id, []).append((target, Money.rounded(p["amount"], currency), _sale(p)))
+    out = []
+    for card in cards:
+        best = lowest(offers.get(card.id, []), discounts)
+        out.append(card if best is None else attrs.evolve(card, price=best[0], compare_at_price=best[1]))
+    return out
 
 
 def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str, Any], ProductCard]]:

@@ -41,5 +41,9 @@ class MemoryOrders(_Repo):
         counter["orders"] = counter.get("orders", 0) + 1  # a sequence: never handed out twice, even on rollback
         return int(counter["orders"])
 
+    async def placed_by(self, *, user_id: uuid.UUID | None = None, email: str | None = None) -> bool:
+        return any((o.user_id == user_id if user_id is not None else o.email == email) and o.status != "cancelled"
+                   for o in self._all())  # fmt: skip
+
     async def list(self, page: PageRequest, *, status: str | None = None) -> Page[Order]:
         return _page([o for o in self._all() if status is None or o.status == status], page, _created)

@@ -8,10 +8,13 @@ from typing import Any, Self
 from adapters.memory import address, catalog, gallery, payments
 from adapters.memory import basket as basket_repos
 from adapters.memory import company as company_repos
+from adapters.memory import discounts as discount_repos
 from adapters.memory import inventory as inventory_repos
 from adapters.memory import notifications as notification_repos
 from adapters.memory import ordering as ordering_repos
+from adapters.memory import promotions as promotion_repos
 from adapters.memory import repositories as repos
+from adapters.memory import rewards as reward_repos
 from adapters.memory.store import MemoryStore
 from core.shared.actor import current_actor
 from core.shared.entity import Entity
@@ -65,6 +68,10 @@ class MemoryUnitOfWork:
         self.notifications = notification_repos.MemoryNotifications(self)
         self.notification_preferences = notification_repos.MemoryNotificationPreferences(self)
         self.notification_emails = notification_repos.MemoryNotificationEmails(self)
+        self.discounts = discount_repos.MemoryDiscounts(self)
+        self.reward_accounts = reward_repos.MemoryRewardAccounts(self)
+        self.rewards = reward_repos.MemoryRewards(self)
+        self.promotions = promotion_repos.MemoryPromotions(self)
         return self
 
     def _reset(self) -> None:

@@ -9,10 +9,13 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from adapters.sql import tables as t
+from adapters.sql.discounts import category_lineages
 from adapters.sql.repositories import _Repo
 from core.basket.model import Basket
 from core.basket.pricing import Offer, offer_name
+from core.promotions.discounts import discounted, target_of
 from core.shared.money import Money
+from core.shared.time import utcnow
 
 
 class SqlBaskets(_Repo):
@@ -35,18 +38,26 @@ class SqlBaskets(_Repo):
         v, p, vp = t.variants.c, t.products.c, t.variant_prices.c
         stmt = (
             sa.select(v.id, v.product_id, v.name, v.code, v.is_active, p.name.label("product_name"),
-                      p.is_active.label("product_active"), p.tax_rate, vp.amount, vp.discount)
+                      p.is_active.label("product_active"), p.tax_rate, p.brand_id, p.category_id, vp.amount,
+                      vp.discount)
             .select_from(t.variants.join(t.products, p.id == v.product_id).outerjoin(
                 t.variant_prices,
                 sa.and_(vp.variant_id == v.id, vp.currency == currency, vp.is_active, vp.is_deleted == sa.false())))
             .where(v.id.in_(set(variant_ids)), v.is_deleted == sa.false(), p.is_deleted == sa.false())
         )  # fmt: skip
         found: dict[uuid.UUID, Offer] = {}
-        for row in (await self.session.execute(stmt)).all():
+        rows = (await self.session.execute(stmt)).all()
+        discounts = await self.uow.discounts.live(currency, utcnow())  # standalone discounts lower the price
+        lineages = await category_lineages(self.session, discounts)
+        for row in rows:
             sale = None if row.amount is None else Money.rounded(row.amount - row.discount, currency)
+            if sale is not None and discounts:
+                target = target_of(row.id, row.product_id, row.brand_id, row.category_id, lineages)
+                sale = discounted(Money.rounded(row.amount, currency), sale, target, discounts)
             found[row.id] = Offer(variant_id=row.id, product_id=row.product_id,
                                   name=offer_name(row.product_name, row.name), sku=row.code, price=sale,
-                                  tax_rate=row.tax_rate, active=bool(row.is_active and row.product_active))  # fmt: skip
+                                  tax_rate=row.tax_rate, active=bool(row.is_active and row.product_active),
+                                  brand_id=row.brand_id, category_id=row.category_id)  # fmt: skip
         return found
 
     async def abandon_idle(self, before: datetime, batch: int) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import tables as t
+from adapters.sql.discounts import category_lineages, live_discounts
 from adapters.sql.repositories import _bad_cursor, like_escaped
 from core.catalog.views import (
     CategoryNode,
@@ -23,9 +25,11 @@ from core.catalog.views import (
     Ref,
     VariantView,
 )
+from core.promotions.discounts import Discount, Target, compare_at, discounted, lowest, target_of
 from core.shared.money import Money
 from core.shared.pagination import Page, encode_cursor
 from core.shared.text import search_key
+from core.shared.time import utcnow
 
 p, b, c, v, pr, li = t.products.c, t.brands.c, t.categories.c, t.variants.c, t.variant_prices.c, t.product_listing.c
 _brand, _category = t.brands.alias("brand"), t.categories.alias("category")
@@ -135,12 +139,15 @@ class SqlCatalogViews:
             if value_ids:
                 found = await conn.execute(_Q["option_values"], {"ids": list(value_ids)})
                 values = {r.id: (r.key, r.value, r.sorting) for r in found}
+            discounts = await live_discounts(conn, None, utcnow())  # standalone discounts, every currency
+        lineage = frozenset(c.id for c in crumbs)
+        price = _pricing(discounts, row["id"], row["brand_id_"], lineage)
         return ProductDetail(
             row["id"], row["name"], row["slug"], row["code"], row["barcode"], row["description"],
             row["specifications"], row["tax_rate"], row["meta_title"], row["meta_description"],
             Ref(row["brand_id_"], row["brand_name"], row["brand_slug"]),
             Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), crumbs,
-            _groups(values), _variants(variant_rows, values), row["created_at"], row["updated_at"],
+            _groups(values), _variants(variant_rows, values, price), row["created_at"], row["updated_at"],
         )  # fmt: skip
 
 
@@ -151,21 +158,38 @@ def _groups(values: dict[uuid.UUID, tuple[str, str, int]]) -> list[OptionGroup]:
     return [OptionGroup(key, [value for _, value in sorted(vals)]) for key, vals in sorted(by_key.items())]
 
 
-def _variants(rows: Sequence[Any], values: dict[uuid.UUID, tuple[str, str, int]]) -> list[VariantView]:
+Pricing = Callable[[uuid.UUID, Money, Money], Money]
+"""(variant id, list price, the catalog's sale price) -> what the customer pays."""
+
+
+def _pricing(discounts: list[Discount], product_id: uuid.UUID, brand_id: uuid.UUID,
+             lineage: frozenset[uuid.UUID]) -> Pricing:  # fmt: skip
+    """A product page's prices with the live standalone discounts taken in (lineage: its category path)."""
+
+    def price(variant_id: uuid.UUID, list_price: Money, sale_price: Money) -> Money:
+        if not discounts:
+            return sale_price
+        return discounted(list_price, sale_price, Target(variant_id, product_id, brand_id, lineage), discounts)
+
+    return price
+
+
+def _variants(rows: Sequence[Any], values: dict[uuid.UUID, tuple[str, str, int]], pay: Pricing) -> list[VariantView]:
     grouped: dict[uuid.UUID, list[Any]] = {}
     for row in rows:
         grouped.setdefault(row.id, []).append(row)
     out = []
     for same in grouped.values():
         first = same[0]
-        prices = [(Money.rounded(r.amount - r.discount, r.currency), r) for r in same if r.currency is not None]
+        listed = [(Money.rounded(r.amount, r.currency), Money.rounded(r.amount - r.discount, r.currency))
+                  for r in same if r.currency is not None]  # fmt: skip
+        prices = [(pay(first.id, lp, sale), lp) for lp, sale in listed]
         main = next((x for x in prices if x[0].currency == "TRY"), prices[0] if prices else None)
         options = sorted((OptionView(values[i][0], values[i][1]) for i in first.option_value_ids if i in values),
                          key=lambda o: o.key)  # fmt: skip
         out.append(VariantView(
             first.id, first.code, first.slug, first.name, first.barcode, options,
-            main[0] if main else None,
-            Money.rounded(main[1].amount, main[1].currency) if main and main[1].discount else None,
+            main[0] if main else None, compare_at(main[1], main[0]) if main else None,
             [m for m, _ in prices], bool(first.available)))  # fmt: skip
     return out
 
@@ -193,7 +217,8 @@ class SqlProductSearch:
         order = [sort_col.desc(), id_col.desc()] if descending else [sort_col, id_col]
         async with self.engine.connect() as conn:
             rows = (await conn.execute(stmt.order_by(*order).limit(query.page.limit + 1))).mappings().all()
-        cards = [_card(r, query.currency) for r in rows[: query.page.limit]]
+            cards = await with_discounts(conn, [_card(r, query.currency) for r in rows[: query.page.limit]],
+                                         query.currency)  # fmt: skip
         if len(rows) <= query.page.limit:
             return Page(cards, None)
         last = rows[query.page.limit - 1]
@@ -226,6 +251,34 @@ def _card(row: Any, currency: str) -> ProductCard:
     return ProductCard(row["id"], row["name"], row["slug"], row["code"], _ref_of(row, "brand"),
                        Ref(row["cat_id"], row["cat_name"], row["cat_slug"]), price, compare,
                        row["tax_rate"], bool(row["in_stock"]), row["created_at"])  # fmt: skip
+
+
+async def with_discounts(conn: AsyncConnection, cards: list[ProductCard], currency: str) -> list[ProductCard]:
+    """The cards' price and compare-at with the live standalone discounts taken in: one small query for those
+    discounts and, only when there are some, one for the page's variant prices (and the category tree when a
+    discount targets a category). Filters and sorting by price stay on the catalog's own sale price."""
+    if not cards:
+        return cards
+    discounts = await live_discounts(conn, currency, utcnow())
+    if not discounts:
+        return cards
+    lineages = await category_lineages(conn, discounts)
+    by_id = {card.id: card for card in cards}
+    offers: dict[uuid.UUID, list[tuple[Target, Money, Money]]] = {}
+    rows = await conn.execute(
+        sa.select(v.id, v.product_id, pr.amount, pr.discount).join(t.variant_prices, pr.variant_id == v.id)
+        .where(v.product_id.in_(list(by_id)), pr.currency == currency, _visible(v), _visible(pr)))  # fmt: skip
+    for r in rows:
+        card = by_id[r.product_id]
+        target = target_of(r.id, r.product_id, card.brand.id, card.category.id, lineages)
+        offers.setdefault(r.product_id, []).append(
+            (target, Money.rounded(r.amount, currency), Money.rounded(r.amount - r.discount, currency))
+        )
+    out = []
+    for card in cards:
+        best = lowest(offers.get(card.id, []), discounts)
+        out.append(card if best is None else attrs.evolve(card, price=best[0], compare_at_price=best[1]))
+    return out
 
 
 def listing_select(query: ProductQuery) -> Any:

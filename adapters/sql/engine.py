@@ -106,6 +106,8 @@ UNIQUE_CODES = {
     "uq_basket_lines_basket_id": "stale_write",
     "basket_lines.basket_id": "stale_write",
     "payment_transactions.order_id": "payment_in_progress",
+    "uq_coupons_code_live": "duplicate_coupon_code",
+    "coupons.code": "duplicate_coupon_code",
 }
 
 

@@ -20,6 +20,8 @@ from core.notifications.model import Notification, NotificationEmail, Notificati
 from core.ordering.model import Order, OrderLine, StatusChange
 from core.payments.model import PaymentMethod, PaymentProvider, PaymentRefund, PaymentTransaction
 from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
+from core.promotions.discounts import Discount
+from core.promotions.model import BundleDeal, Campaign, Coupon
 from core.shared.entity import Entity
 
 mapper_registry = registry(metadata=t.metadata)
@@ -88,6 +90,10 @@ def start_mappers() -> None:
     _entity(Notification, t.notifications)
     _entity(NotificationPreference, t.notification_preferences)
     _entity(NotificationEmail, t.notification_emails)
+    _entity(Discount, t.discounts)  # promotions: standalone discounts
+    _entity(Campaign, t.campaigns)  # promotions: rules and bundle items are read and written by SqlPromotions
+    _entity(Coupon, t.coupons)
+    _entity(BundleDeal, t.bundle_deals)
     mapper_registry.map_imperatively(BasketLine, t.basket_lines)
     _entity(
         Basket,

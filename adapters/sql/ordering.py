@@ -55,6 +55,12 @@ class SqlOrders(_Repo):
             value = 1
         return int(value)
 
+    async def placed_by(self, *, user_id: uuid.UUID | None = None, email: str | None = None) -> bool:
+        o = t.orders.c
+        who = o.user_id == user_id if user_id is not None else o.email == email
+        stmt = sa.select(o.id).where(who, o.status != "cancelled").limit(1)
+        return (await self.session.execute(stmt)).first() is not None
+
     async def list(self, page: PageRequest, *, status: str | None = None) -> Page[Order]:
         stmt = sa.select(Order)
         if status is not None:

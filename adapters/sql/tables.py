@@ -708,6 +708,7 @@ baskets = sa.Table(
     sa.Column("last_activity_at", UTCDateTime, nullable=False),
     sa.Column("merged_into_id", sa.Uuid, nullable=True),
     sa.Column("order_id", sa.Uuid, nullable=True),
+    sa.Column("coupon_codes", JSON, nullable=False, default=list),  # promotions: the codes the customer entered
     sa.CheckConstraint("status IN ('active', 'merged', 'abandoned', 'converted')", name="status_known"),
     # one active basket per user, held by the database when two requests open one at once
     sa.Index("uq_baskets_user_active", "user_id", unique=True,
@@ -727,4 +728,161 @@ basket_lines = sa.Table(
     sa.Column("added_at", UTCDateTime, nullable=False),
     sa.CheckConstraint("quantity > 0", name="quantity_positive"),
     sa.UniqueConstraint("basket_id", "variant_id"),  # one line per variant
+)  # fmt: skip
+
+# --- promotions: standalone discounts (part D) ------------------------------------------------------------
+
+discounts = sa.Table(
+    "discounts", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("target_type", sa.String(16), nullable=False),
+    sa.Column("target_id", sa.Uuid, nullable=False),  # a product, variant, category or brand (checked on save)
+    sa.Column("discount_type", sa.String(16), nullable=False),
+    sa.Column("value", ExactDecimal, nullable=False),  # percent (0 < v <= 100), or an amount in `currency`
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("start_date", UTCDateTime, nullable=False),
+    sa.Column("end_date", UTCDateTime, nullable=True),
+    sa.CheckConstraint("target_type IN ('product', 'variant', 'category', 'brand')", name="target_type_known"),
+    sa.CheckConstraint("discount_type IN ('percentage', 'fixed_amount')", name="discount_type_known"),
+    sa.CheckConstraint("value > 0", name="value_positive"),  # (SQLite keeps ten-thousandths: no cap of 100 here)
+    sa.CheckConstraint("end_date IS NULL OR end_date > start_date", name="period_ordered"),
+    sa.Index("ix_discounts_live", "currency", "start_date"),  # the storefront's one read of the live ones
+    sa.Index("ix_discounts_target", "target_type", "target_id"),
+)  # fmt: skip
+
+# --- promotions: campaigns, coupons, bundles, order promotions (part S) -----------------------------------
+
+campaigns = sa.Table(
+    "campaigns", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("automatic", sa.Boolean, nullable=False, default=False),
+    sa.Column("discount_type", sa.String(16), nullable=False),
+    sa.Column("discount_value", ExactDecimal, nullable=False),  # percent, or an amount in `currency`
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("minimum_cart_amount", ExactDecimal, nullable=True),
+    sa.Column("start_date", UTCDateTime, nullable=False),
+    sa.Column("end_date", UTCDateTime, nullable=True),
+    sa.Column("usage_limit", sa.Integer, nullable=True),
+    sa.Column("used_count", sa.Integer, nullable=False, default=0),  # only conditional increments change it
+    sa.Column("priority", sa.Integer, nullable=False, default=0),
+    sa.Column("exclusive", sa.Boolean, nullable=False, default=False),
+    sa.CheckConstraint("discount_type IN ('percentage', 'fixed_amount')", name="discount_type_known"),
+    sa.CheckConstraint("used_count >= 0 AND (usage_limit IS NULL OR used_count <= usage_limit)",
+                       name="used_within_limit"),
+    sa.Index("ix_campaigns_created", "created_at", "id"),
+    sa.Index("ix_campaigns_automatic", "automatic", "currency", "start_date"),
+)  # fmt: skip
+
+promotion_rules = sa.Table(
+    "promotion_rules", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("campaign_id", sa.Uuid, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("rule_type", sa.String(8), nullable=False),  # how item conditions combine: all | any
+    sa.Column("conditions", JSON, nullable=False),
+    sa.Column("actions", JSON, nullable=False),
+    sa.UniqueConstraint("campaign_id", "position"),
+)  # fmt: skip
+
+coupons = sa.Table(
+    "coupons", metadata, *core_columns(),
+    sa.Column("code", sa.String(64), nullable=False),  # normalised: upper-case ASCII, so unique case-insensitively
+    sa.Column("campaign_id", sa.Uuid, sa.ForeignKey("campaigns.id"), nullable=False),
+    sa.Column("total_usage_limit", sa.Integer, nullable=True),
+    sa.Column("usage_limit_per_user", sa.Integer, nullable=True),
+    sa.Column("start_date", UTCDateTime, nullable=True),
+    sa.Column("end_date", UTCDateTime, nullable=True),
+    sa.Column("used_count", sa.Integer, nullable=False, default=0),  # only conditional increments change it
+    sa.CheckConstraint("used_count >= 0 AND (total_usage_limit IS NULL OR used_count <= total_usage_limit)",
+                       name="used_within_limit"),
+    _live_unique("coupons", "code"),
+    sa.Index("ix_coupons_campaign", "campaign_id", "created_at", "id"),
+    sa.Index("ix_coupons_created", "created_at", "id"),
+)  # fmt: skip
+
+coupon_customer_uses = sa.Table(
+    "coupon_customer_uses", metadata,
+    sa.Column("coupon_id", sa.Uuid, sa.ForeignKey("coupons.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("customer_key", sa.String(300), primary_key=True),  # e.g. user:<id>, email:<address>
+    sa.Column("used_count", sa.Integer, nullable=False),
+    sa.CheckConstraint("used_count >= 0", name="used_not_negative"),
+)  # fmt: skip
+
+bundle_deals = sa.Table(
+    "bundle_deals", metadata, *core_columns(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("price", ExactDecimal, nullable=True),  # the set's price in `currency`, or
+    sa.Column("percent", Percent, nullable=True),  # a percentage off the set's prices
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("start_date", UTCDateTime, nullable=True),
+    sa.Column("end_date", UTCDateTime, nullable=True),
+    sa.CheckConstraint("(price IS NULL) <> (percent IS NULL)", name="price_or_percent"),
+    sa.Index("ix_bundle_deals_created", "created_at", "id"),
+)  # fmt: skip
+
+bundle_items = sa.Table(
+    "bundle_items", metadata,
+    sa.Column("bundle_id", sa.Uuid, sa.ForeignKey("bundle_deals.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("variant_id", sa.Uuid, sa.ForeignKey("variants.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+)  # fmt: skip
+
+order_promotions = sa.Table(
+    "order_promotions", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("order_id", sa.Uuid, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("campaign_id", sa.Uuid, nullable=True),
+    sa.Column("bundle_id", sa.Uuid, nullable=True),
+    sa.Column("coupon_id", sa.Uuid, nullable=True),
+    sa.Column("coupon_code", sa.String(64), nullable=True),
+    sa.Column("customer_key", sa.String(300), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("amount", ExactDecimal, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("released_at", UTCDateTime, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),  # its place among the rows recorded with it
+    sa.CheckConstraint("kind IN ('campaign', 'bundle')", name="kind_known"),
+    sa.Index("ix_order_promotions_order", "order_id", "created_at", "position"),
+)  # fmt: skip
+
+# --- rewards (R) ------------------------------------------------------------------------------------------
+
+reward_accounts = sa.Table(
+    "reward_accounts", metadata,
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("balance", sa.BigInteger, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
+)  # fmt: skip
+"""One row per user who held points: changed only by conditional UPDATEs under its row lock."""
+
+reward_entries = sa.Table(
+    "reward_entries", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("user_id", sa.Uuid, sa.ForeignKey("reward_accounts.user_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("remaining", sa.BigInteger, nullable=False),  # lots (points > 0): not yet spent or expired
+    sa.Column("order_id", sa.Uuid, nullable=True),
+    sa.Column("expires_at", UTCDateTime, nullable=True),
+    sa.Column("note", sa.String(1000), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.Uuid, nullable=True),
+    sa.Column("key", sa.String(100), nullable=True),  # earn:<order>, spend:<order>, reverse:<event>...: once each
+    sa.Column("basis", ExactDecimal, nullable=True),  # earn: the order amount the points were earned on
+    sa.Column("shortfall", sa.BigInteger, nullable=False),  # reverse: points due the balance no longer held
+    sa.CheckConstraint("kind IN ('earn', 'spend', 'reverse', 'expire', 'return', 'adjust')", name="kind_known"),
+    sa.CheckConstraint("remaining = 0 OR (remaining > 0 AND remaining <= points)", name="remaining_within_points"),
+    sa.UniqueConstraint("key", name="uq_reward_entries_key"),
+    sa.Index("ix_reward_entries_user_list", "user_id", "created_at", "id"),
+    sa.Index("ix_reward_entries_order", "order_id"),
+    # the expiry sweep: lots still holding points, by expiry
+    sa.Index("ix_reward_entries_expiring", "expires_at", postgresql_where=sa.text("remaining > 0"),
+             sqlite_where=sa.text("remaining > 0")),
 )  # fmt: skip

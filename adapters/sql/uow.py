@@ -9,10 +9,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from adapters.sql import address, catalog, gallery, payments
 from adapters.sql import basket as basket_repos
 from adapters.sql import company as company_repos
+from adapters.sql import discounts as discount_repos
 from adapters.sql import inventory as inventory_repos
 from adapters.sql import notifications as notification_repos
 from adapters.sql import ordering as ordering_repos
+from adapters.sql import promotions as promotion_repos
 from adapters.sql import repositories as repos
+from adapters.sql import rewards as reward_repos
 from adapters.sql import tables as t
 from core.shared.entity import Entity
 from core.shared.events import Event
@@ -63,6 +66,9 @@ class SqlUnitOfWork:
         self.notifications = notification_repos.SqlNotifications(self)
         self.notification_preferences = notification_repos.SqlNotificationPreferences(self)
         self.notification_emails = notification_repos.SqlNotificationEmails(self)
+        self.discounts = discount_repos.SqlDiscounts(self)
+        self.rewards = reward_repos.SqlRewards(self)
+        self.promotions = promotion_repos.SqlPromotions(self)
         return self
 
     async def __aexit__(

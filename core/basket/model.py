@@ -68,6 +68,7 @@ class Basket(Entity):
     last_activity_at: datetime = attrs.field(factory=utcnow)
     merged_into_id: uuid.UUID | None = None
     order_id: uuid.UUID | None = None
+    coupon_codes: list[str] = attrs.field(factory=list)  # normalised codes the customer entered, in order
 
     def check_access(self, user_id: uuid.UUID | None, token: str | None) -> bool:
         """The owner; for a guest basket, whoever holds its token (compared in constant time)."""
@@ -114,6 +115,23 @@ class Basket(Entity):
     def remove(self, line_id: uuid.UUID, at: datetime) -> None:
         self.require_active()
         self.lines.remove(self.line(line_id))
+        self.touch(at)
+
+    def add_coupon(self, code: str, at: datetime, *, most: int) -> None:
+        """Enter a (normalised, already checked) coupon code; entering it again changes nothing."""
+        self.require_active()
+        if code in self.coupon_codes:
+            return
+        if len(self.coupon_codes) >= most:
+            raise Conflict(f"a basket takes at most {most} coupon code(s)", code="coupon_limit")
+        self.coupon_codes = [*self.coupon_codes, code]  # a new list: the JSON column sees the change
+        self.touch(at)
+
+    def remove_coupon(self, code: str, at: datetime) -> None:
+        self.require_active()
+        if code not in self.coupon_codes:
+            raise NotFound(f"the coupon {code} is not in this basket")
+        self.coupon_codes = [c for c in self.coupon_codes if c != code]
         self.touch(at)
 
     def touch(self, at: datetime) -> None:

@@ -34,6 +34,8 @@ class Offer:
     price: Money | None  # the sale price in the asked currency (discount taken off); None without one
     tax_rate: Decimal
     active: bool  # variant and product both active (and not deleted)
+    brand_id: uuid.UUID | None = None  # the product's, for promotions' conditions
+    category_id: uuid.UUID | None = None
 
     @property
     def purchasable(self) -> bool:
@@ -87,8 +89,14 @@ class TaxSplit:
 
 
 async def price_basket(uow: UnitOfWork, settings: RuntimeSettings, basket: Basket) -> tuple[list[PricedLine], Totals]:
-    """Every line priced from the catalog now; unpurchasable lines are shown at their last agreed price but
-    count in no total (checkout refuses them)."""
+    """The basket priced from the catalog without promotions (core/promotions/apply.py adds them)."""
+    lines, _ = await priced_lines(uow, basket)
+    return lines, await totals_of(settings, lines, basket.currency)
+
+
+async def priced_lines(uow: UnitOfWork, basket: Basket) -> tuple[list[PricedLine], dict[uuid.UUID, Offer]]:
+    """Every line priced from the catalog now (and the offers it was priced from); unpurchasable lines are shown
+    at their last agreed price but count in no total (checkout refuses them)."""
     offers = await uow.baskets.offers([ln.variant_id for ln in basket.lines], basket.currency)
     zero = Money.zero(basket.currency)
     lines: list[PricedLine] = []
@@ -107,15 +115,21 @@ async def price_basket(uow: UnitOfWork, settings: RuntimeSettings, basket: Baske
             tax_rate=offer.tax_rate if offer else Decimal(0), price_changed_from=changed,
             purchasable=offer is not None and offer.purchasable,
         ))  # fmt: skip
-    return lines, await totals_of(settings, lines, basket.currency)
+    return lines, offers
 
 
-async def totals_of(settings: RuntimeSettings, lines: Sequence[PricedLine], currency: str) -> Totals:
+def discounted(line: PricedLine, discount: Money) -> PricedLine:
+    """The line with `discount` off its amount (a promotion's share)."""
+    return attrs.evolve(line, discount_amount=discount, total_price=line.unit_price * line.quantity - discount)
+
+
+async def totals_of(settings: RuntimeSettings, lines: Sequence[PricedLine], currency: str, *,
+                    free_shipping: bool = False) -> Totals:  # fmt: skip
     zero = Money.zero(currency)
     sold = [ln for ln in lines if ln.purchasable]
     subtotal = sum((ln.unit_price * ln.quantity for ln in sold), zero)
     discount = sum((ln.discount_amount for ln in sold), zero)
-    shipping, shipping_rate = await shipping_for(settings, subtotal - discount, bool(sold))
+    shipping, shipping_rate = await shipping_for(settings, subtotal - discount, bool(sold) and not free_shipping)
     split = split_tax(sold, shipping, shipping_rate)
     tax = sum((t.amount for t in split.tax_lines), zero)
     return Totals(subtotal, discount, shipping, tax, split.tax_lines, subtotal - discount + shipping)

@@ -8,6 +8,8 @@ import attrs
 
 from core.basket.model import Basket
 from core.basket.pricing import PricedLine, Totals, line_json, totals_json
+from core.promotions.apply import promotions_json
+from core.promotions.engine import Outcome
 
 
 @attrs.frozen
@@ -16,6 +18,7 @@ class BasketView:
     lines: list[PricedLine]
     totals: Totals
     token: str | None = None  # a new guest basket's token: handed out once, never again
+    promotions: Outcome | None = None  # what applied and what did not (None: nothing was on offer)
 
 
 def basket_json(view: BasketView) -> dict[str, Any]:
@@ -28,6 +31,8 @@ def basket_json(view: BasketView) -> dict[str, Any]:
         "user_id": str(b.user_id) if b.user_id else None,
         "items": [line_json(ln) for ln in view.lines],
         "totals": totals_json(view.totals),
+        "coupons": list(b.coupon_codes),
+        "promotions": promotions_json(view.promotions),
         "created_at": b.created_at.isoformat(),
         "updated_at": b.updated_at.isoformat(),
     }

@@ -29,10 +29,13 @@ from entrypoints.http.middleware import BodyLimit, RequestContext
 from entrypoints.http.openapi import document
 from entrypoints.http.routes import accounts, addresses, catalog, company, geo, media, platform, staff, storefront
 from entrypoints.http.routes import basket as basket_routes
+from entrypoints.http.routes import discounts as discount_routes
 from entrypoints.http.routes import inventory as inventory_routes
 from entrypoints.http.routes import notifications as notification_routes
 from entrypoints.http.routes import orders as order_routes
 from entrypoints.http.routes import payments as payment_routes
+from entrypoints.http.routes import promotions as promotion_routes
+from entrypoints.http.routes import rewards as reward_routes
 from entrypoints.observability import Metrics
 from ports.services import TaskQueue
 
@@ -53,6 +56,9 @@ CONTEXTS: list[Routes] = [
     order_routes.routes,
     notification_routes.routes,
     payment_routes.routes,
+    discount_routes.routes,  # promotions: standalone discounts
+    reward_routes.routes,  # rewards: my points, staff view and adjustment
+    promotion_routes.routes,  # promotions: campaigns, coupons, bundles (staff)
 ]
 SWAGGER_STATIC = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
 DOCS_PAGE = """<!doctype html>

@@ -14,13 +14,15 @@ import attrs
 
 from core.basket import settings as keys
 from core.basket.model import Basket, new_token
-from core.basket.pricing import Offer, price_basket
+from core.basket.pricing import Offer
 from core.basket.views import BasketView
 from core.inventory.changes import InsufficientStock
 from core.inventory.reservations import available
+from core.promotions.apply import Buyer, price
 from core.shared.actor import Actor
 from core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from core.shared.money import Money, check_currency
+from core.shared.time import utcnow
 
 if TYPE_CHECKING:
     from ports.services import Clock, RuntimeSettings
@@ -52,8 +54,9 @@ async def reachable(uow: UnitOfWork, basket_id: uuid.UUID, actor: Actor | None, 
 
 
 async def view(uow: UnitOfWork, settings: RuntimeSettings, basket: Basket, token: str | None = None) -> BasketView:
-    lines, totals = await price_basket(uow, settings, basket)
-    return BasketView(basket, lines, totals, token)
+    """The basket priced now with the promotions its owner gets (a guest's e-mail is known only at checkout)."""
+    priced = await price(uow, settings, basket, Buyer(basket.user_id), utcnow())
+    return BasketView(basket, priced.lines, priced.totals, token, priced.outcome)
 
 
 def positive(quantity: int) -> int:

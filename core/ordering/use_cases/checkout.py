@@ -13,11 +13,15 @@ import attrs
 from core.accounts.values import normalize_email
 from core.address.places import resolve_place
 from core.basket import settings as basket_keys
-from core.basket.pricing import PricedLine, price_basket, split_tax
+from core.basket.pricing import PricedLine, Totals, discounted, split_tax, totals_of
 from core.inventory.reservations import reserve_stock
 from core.ordering.model import LANGUAGES, Order, OrderLine, number_for, token_hash
 from core.ordering.settings import DELIVERY_DAYS
 from core.payments.methods import usable_method
+from core.promotions.apply import Buyer, price
+from core.promotions.engine import spread
+from core.promotions.redeem import redeem
+from core.rewards.ledger import max_spendable, points_value, spend_points
 from core.shared.actor import Actor
 from core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from core.shared.money import Money
@@ -52,6 +56,7 @@ class PlaceOrder:
     billing_address: InlineAddress | None = None
     language: str = "tr"
     notes: str = ""
+    reward_points: int = 0  # points to pay with (a signed-in customer's; up to rewards.max_spend_share)
 
 
 @attrs.frozen
@@ -87,6 +92,10 @@ class Checkout:
         if len(cmd.notes) > 1000:
             raise _fail("notes", "must be at most 1000 characters")
         self._check_address_choice(cmd, user_id)
+        if isinstance(cmd.reward_points, bool) or not isinstance(cmd.reward_points, int) or cmd.reward_points < 0:
+            raise _fail("reward_points", "must be a whole number of at least 0")
+        if cmd.reward_points and user_id is None:
+            raise _fail("reward_points", "sign in to pay with reward points")
         email = normalize_email(cmd.email) if cmd.email is not None else None
         delivery_days = await self.settings.get(DELIVERY_DAYS)
         now = self.clock.now()
@@ -100,13 +109,17 @@ class Checkout:
                 email = (await self.uow.accounts.get(user_id)).email
             elif email is None:
                 raise _fail("email", "a guest checkout needs an e-mail address", code="email_required")
-            lines, totals = await price_basket(self.uow, self.settings, basket)
+            buyer = Buyer(user_id, email)
+            priced = await price(self.uow, self.settings, basket, buyer, now)
+            lines, totals = priced.lines, priced.totals
             if not lines:
                 raise Conflict("the basket is empty", code="basket_empty")
             gone = [line for line in lines if not line.purchasable]
             if gone:
                 raise Conflict("no longer on sale: " + ", ".join(str(line.variant_id) for line in gone),
                                code="item_unavailable")  # fmt: skip
+            if cmd.reward_points:
+                lines, totals = await self._pay_with_points(lines, totals, cmd.reward_points, basket.currency)
             await usable_method(self.uow, cmd.payment_method, totals.total)
             shipping = await self._address(user_id, "shipping_address", cmd.shipping_address_id, cmd.shipping_address)
             billing = shipping
@@ -129,9 +142,27 @@ class Checkout:
             order.placed(now, user_id)
             await self.uow.orders.add(order)
             await reserve_stock(self.uow, order.id, [(line.variant_id, line.quantity) for line in lines])
+            await redeem(self.uow, priced, order.id, basket.currency, buyer, now)
+            if cmd.reward_points:
+                assert user_id is not None
+                await spend_points(self.uow, user_id, cmd.reward_points, order.id, now)
             basket.convert(order.id)
             await self.uow.commit()
         return Placed(order, token)
+
+    async def _pay_with_points(self, lines: list[PricedLine], totals: Totals, points: int,
+                               currency: str) -> tuple[list[PricedLine], Totals]:  # fmt: skip
+        """Points as a discount on the goods, spread over the lines like any order discount; shipping stays as
+        the promotions left it (points never make it chargeable again)."""
+        goods = totals.subtotal - totals.discount
+        if await max_spendable(self.settings, points, goods) < points:
+            raise Conflict("that many points pay more of the order than the shop allows", code="points_limit")
+        value = await points_value(self.settings, points, currency)
+        sold = [ln for ln in lines if ln.purchasable]
+        shares = spread(value, [(ln.line_id, ln.total_price) for ln in sold])
+        lines = [discounted(ln, ln.discount_amount + shares[ln.line_id]) if ln.line_id in shares else ln
+                 for ln in lines]  # fmt: skip
+        return lines, await totals_of(self.settings, lines, currency, free_shipping=totals.shipping.is_zero)
 
     @staticmethod
     def _check_address_choice(cmd: PlaceOrder, user_id: uuid.UUID | None) -> None:

@@ -15,6 +15,8 @@ from core.inventory.reservations import consume_stock, release_stock
 from core.ordering.model import STATUSES, Order
 from core.ordering.settings import UNPAID_CANCEL_AFTER_MINUTES
 from core.platform.audit import audit
+from core.promotions.redeem import release as release_promotions
+from core.rewards.ledger import return_points
 from core.shared.actor import Actor
 from core.shared.errors import Conflict, FieldError, Invalid, NotFound
 from core.shared.pagination import Page, PageRequest
@@ -29,10 +31,13 @@ log = logging.getLogger("carsi.orders")
 
 async def move(uow: UnitOfWork, order: Order, status: str, *, by: uuid.UUID | None, at: datetime,
                reason: str = "") -> None:  # fmt: skip
-    """One status change with what it does to stock: shipping consumes the reservation, cancelling releases it."""
+    """One status change with what it does to stock: shipping consumes the reservation, cancelling releases it
+    and gives back the coupon and campaign uses and the reward points the order took."""
     if status == "cancelled":
         order.cancel(by=by, at=at, reason=reason)
         await release_stock(uow, order.id)
+        await release_promotions(uow, order.id, at)
+        await return_points(uow, order.id, at)
     else:
         order.move_to(status, by=by, at=at, note=reason)
         if status == "shipped":

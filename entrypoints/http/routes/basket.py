@@ -26,6 +26,7 @@ from core.basket.use_cases.baskets import (
     RemoveBasketItem,
     RemoveItem,
 )
+from core.basket.use_cases.coupons import ApplyCoupon, CouponCode, RemoveCoupon
 from core.basket.use_cases.lifecycle import Merge, MergeBasket
 from core.basket.views import basket_json
 from core.shared.actor import Actor, current_actor
@@ -102,6 +103,47 @@ class TotalsOut:
 
 
 @attrs.frozen
+class CouponIn:
+    """A coupon code, as the customer types it (case does not matter)."""
+
+    code: str
+
+
+@attrs.frozen
+class AppliedOut:
+    """A promotion the basket got: a bundle deal (`times` sets) or a campaign (`coupon_code` when a coupon
+    brought it); `amount` is the discount it gave."""
+
+    kind: Literal["bundle", "campaign"]
+    id: uuid.UUID
+    name: str
+    coupon_code: str | None
+    amount: Money
+    free_shipping: bool
+    times: int
+
+
+@attrs.frozen
+class NotAppliedOut:
+    """A promotion on offer that did not apply, and why: `coupon_not_found`, `coupon_expired`,
+    `coupon_not_started`, `coupon_exhausted`, `coupon_user_limit_reached`, `minimum_not_met` or
+    `not_applicable` (`detail` says more, e.g. which promotion it does not combine with)."""
+
+    kind: Literal["bundle", "campaign", "coupon"]
+    id: uuid.UUID | None
+    name: str
+    coupon_code: str | None
+    reason: str
+    detail: str
+
+
+@attrs.frozen
+class PromotionsOut:
+    applied: list[AppliedOut]
+    not_applied: list[NotAppliedOut]
+
+
+@attrs.frozen
 class BasketOut:
     """`token` is a guest basket's secret, given once when it is created (send it as `X-Basket-Token`)."""
 
@@ -112,6 +154,8 @@ class BasketOut:
     user_id: uuid.UUID | None
     items: list[LineOut]
     totals: TotalsOut
+    coupons: list[str]  # the coupon codes entered (normalised to upper case)
+    promotions: PromotionsOut
     created_at: datetime
     updated_at: datetime
 
@@ -154,6 +198,21 @@ async def change_item(ctx: Ctx) -> Plain:
 async def remove_item(ctx: Ctx) -> None:
     """Take a line out of the basket."""
     await ctx.use(RemoveBasketItem)(RemoveItem(access(ctx), ctx.params["item_id"]))
+
+
+@routes.post(f"{ONE}/coupons", body=CouponIn, response=BasketOut, auth="optional", errors=(404, 409),
+             headers=GUEST)  # fmt: skip
+async def apply_coupon(ctx: Ctx) -> Plain:
+    """Enter a coupon code. It is kept only when it applies to the basket now; otherwise 409 with the reason:
+    `coupon_not_found`, `coupon_expired`, `coupon_not_started`, `coupon_exhausted`, `coupon_user_limit_reached`,
+    `minimum_not_met`, `not_applicable` (or `coupon_limit` when the basket holds as many codes as it takes)."""
+    return Plain(basket_json(await ctx.use(ApplyCoupon)(CouponCode(access(ctx), ctx.body.code))))
+
+
+@routes.delete(f"{ONE}/coupons/{{code}}", status=204, auth="optional", errors=(404, 409), headers=GUEST)
+async def remove_coupon(ctx: Ctx) -> None:
+    """Take a coupon code out of the basket (404 when it is not in it)."""
+    await ctx.use(RemoveCoupon)(CouponCode(access(ctx), ctx.params["code"]))
 
 
 @routes.post("/api/v1/me/basket/merge", body=MergeIn, response=BasketOut, errors=(404, 409))

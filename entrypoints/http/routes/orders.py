@@ -50,7 +50,9 @@ class AddressIn:
 class CheckoutIn:
     """A guest sends `email` and the basket's `X-Basket-Token`; a logged-in customer's order takes the account's
     e-mail, and may name saved addresses by id. Billing defaults to shipping. `notes` (at most 1000 characters)
-    are the customer's, for the shop. Prices are never sent: the server prices the basket."""
+    are the customer's, for the shop. Prices are never sent: the server prices the basket, with its promotions and
+    coupon codes (a code that no longer applies answers 409 with its reason). `reward_points`: a signed-in
+    customer pays part of the goods with points (409 `insufficient_points`, `points_limit`)."""
 
     basket_id: uuid.UUID
     payment_method: str
@@ -60,6 +62,7 @@ class CheckoutIn:
     billing_address_id: uuid.UUID | None = None
     billing_address: AddressIn | None = None
     notes: str = ""
+    reward_points: int = 0
 
 
 @attrs.frozen
@@ -210,7 +213,7 @@ async def checkout(ctx: Ctx) -> PlacedOrderOut:
         basket_token=ctx.request.headers.get("x-basket-token"), email=b.email,
         shipping_address_id=b.shipping_address_id, shipping_address=_inline(b.shipping_address),
         billing_address_id=b.billing_address_id, billing_address=_inline(b.billing_address), language=_language(ctx),
-        notes=b.notes,
+        notes=b.notes, reward_points=b.reward_points,
     )  # fmt: skip
     placed = await ctx.use(Checkout)(cmd)
     return PlacedOrderOut(**_fields(placed.order), access_token=placed.access_token)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Promotions: campaign rules, the pricing engine, bundles, coupons and standalone discounts."""
