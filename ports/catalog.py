@@ -87,6 +87,11 @@ class ProductSearch(Protocol):
 
     async def search(self, query: ProductQuery) -> Page[ProductCard]: ...
 
+    async def with_discounts(self, cards: list[ProductCard], currency: str) -> list[ProductCard]:
+        """The cards with the live standalone discounts taken into their price and compare-at price (for cards
+        another index found)."""
+        ...
+
 
 class Slugs(Protocol):
     def slugify(self, text: str) -> str:

@@ -232,6 +232,9 @@ class MemoryProductSearch:
         page = _keyset(cards, query)
         return Page(with_discounts(self.db.store, list(page.items), query.currency), page.next_cursor)
 
+    async def with_discounts(self, cards: list[ProductCard], currency: str) -> list[ProductCard]:
+        return with_discounts(self.db.store, cards, currency)
+
 
 def with_discounts(store: MemoryStore, cards: list[ProductCard], currency: str) -> list[ProductCard]:
     """The cards' price and compare-at with the live standalone discounts taken in (filters and sorting by

@@ -226,6 +226,10 @@ class SqlProductSearch:
                      "-created_at": last["created_at"].isoformat()}[query.sort]  # fmt: skip
         return Page(cards, encode_cursor([first_key, last["id"]]))
 
+    async def with_discounts(self, cards: list[ProductCard], currency: str) -> list[ProductCard]:
+        async with self.engine.connect() as conn:
+            return await with_discounts(conn, cards, currency)
+
     @staticmethod
     def _position(position: list[Any], column: Any) -> tuple[Any, uuid.UUID]:
         if len(position) != 2:

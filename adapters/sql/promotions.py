@@ -83,7 +83,8 @@ class SqlPromotions(_Repo):
 
     async def automatic_campaigns(self, currency: str, at: datetime) -> list[Campaign]:
         stmt = (sa.select(Campaign)
-                .where(ca.automatic == sa.true(), ca.is_active == sa.true(), ca.currency == currency,
+                .where(ca.automatic == sa.true(), ca.is_active == sa.true(), ca.is_deleted == sa.false(),
+                       ca.currency == currency,
                        ca.start_date <= at, sa.or_(ca.end_date.is_(None), ca.end_date > at))
                 .order_by(ca.priority.desc(), ca.name, ca.id))  # fmt: skip
         return await self._with_rules([self._seen(c) for c in (await self.session.scalars(stmt)).all()])
@@ -216,7 +217,7 @@ class SqlPromotions(_Repo):
 
     async def active_bundles(self, currency: str, at: datetime) -> list[BundleDeal]:
         stmt = (sa.select(BundleDeal)
-                .where(bd.is_active == sa.true(), bd.currency == currency,
+                .where(bd.is_active == sa.true(), bd.is_deleted == sa.false(), bd.currency == currency,
                        sa.or_(bd.start_date.is_(None), bd.start_date <= at),
                        sa.or_(bd.end_date.is_(None), bd.end_date > at))
                 .order_by(bd.name, bd.id))  # fmt: skip

@@ -459,6 +459,8 @@ orders = sa.Table(
     sa.Column("total_amount", ExactDecimal, nullable=False),
     sa.Column("refunded_amount", ExactDecimal, nullable=False),
     sa.Column("tax_lines", JSON, nullable=False),
+    sa.Column("promotions", JSON, nullable=False, default=list),
+    sa.Column("reward_points", sa.Integer, nullable=False, default=0),
     sa.Column("shipping_address", JSON, nullable=False),  # copies, not references: the address book may change
     sa.Column("billing_address", JSON, nullable=False),
     sa.Column("payment_method", sa.String(64), nullable=False),

@@ -95,6 +95,9 @@ class Order(Entity):
     total_amount: Decimal
     refunded_amount: Decimal = Decimal(0)
     tax_lines: list[dict[str, str]] = attrs.field(factory=list)  # [{"rate": "20", "amount": "16.67"}]
+    # what the discount is made of, as checkout priced it: [{"kind", "id", "name", "coupon_code", "amount"}]
+    promotions: list[dict[str, Any]] = attrs.field(factory=list)
+    reward_points: int = 0  # points the customer paid with (their value is in the promotions, kind "rewards")
     shipping_address: dict[str, Any]
     billing_address: dict[str, Any]
     payment_method: str

@@ -81,7 +81,8 @@ def _waiting(c: Candidate) -> NotApplied:
 
 async def _candidates(uow: UnitOfWork, basket: Basket, buyer: Buyer, at: datetime,
                       ) -> tuple[list[Candidate], dict[str, Coupon], tuple[NotApplied, ...]]:  # fmt: skip
-    automatic = await uow.promotions.automatic_campaigns(basket.currency, at)
+    automatic = [c for c in await uow.promotions.automatic_campaigns(basket.currency, at)
+                 if c.live(at) and (c.usage_limit is None or c.used_count < c.usage_limit)]  # fmt: skip
     candidates = [candidate(c, None) for c in automatic]
     seen = {c.id for c in automatic}
     coupons: dict[str, Coupon] = {}
@@ -144,6 +145,12 @@ async def _customer(uow: UnitOfWork, buyer: Buyer) -> Customer:
     if buyer.email:
         return Customer(None, frozenset(), not await uow.orders.placed_by(email=buyer.email))
     return Customer(None, frozenset(), None)
+
+
+def applied_json(outcome: Outcome | None) -> list[dict[str, Any]]:
+    """What an order keeps of the promotions it got (amounts as decimal strings)."""
+    return [{"kind": a.kind, "id": str(a.id), "name": a.name, "coupon_code": a.coupon_code,
+             "amount": str(a.amount.amount)} for a in (outcome.applied if outcome else ())]  # fmt: skip
 
 
 def promotions_json(outcome: Outcome | None) -> dict[str, Any]:

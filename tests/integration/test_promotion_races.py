@@ -126,9 +126,14 @@ async def test_concurrent_point_spends_never_take_the_balance_below_zero(pg_api:
     won = [a for a in answers if a.status_code == 201]
     assert len(won) == 3, [(a.status_code, a.text[:200]) for a in answers]
     for order in won:  # 300 points at 0.01 are 3.00 off
-        assert order.json()["totals"]["discount"]["amount"] == "3.00"
+        assert order.json()["totals"]["discount"]["amount"] == "3.00" and order.json()["reward_points"] == 300
+        assert [(p["kind"], p["amount"]["amount"]) for p in order.json()["promotions"]] == [("rewards", "3.00")]
     for lost in answers:
         if lost.status_code != 201:
             assert_problem(lost, 409, "insufficient_points")
     mine = (await api.client.get("/api/v1/me/rewards", headers=ayse.headers)).json()
     assert mine["balance"] == 100
+    # a cancelled order gives its points back, once
+    for _ in range(2):
+        await api.client.post(f"/api/v1/orders/{won[0].json()['id']}/cancel", headers=ayse.headers)
+    assert (await api.client.get("/api/v1/me/rewards", headers=ayse.headers)).json()["balance"] == 400

@@ -129,7 +129,8 @@ class BrowseProducts:
             result = await self.index.search(
                 SearchQuery(products, relevance=bool(q) and query.sort is None, facets=query.facets)
             )
-            body = {"items": as_json(result.items), "next_cursor": result.next_cursor}
+            items = await self.search.with_discounts(list(result.items), currency)  # the index keeps own prices
+            body = {"items": as_json(items), "next_cursor": result.next_cursor}
             if result.facets is not None:
                 body["facets"] = as_json(result.facets)
             return body

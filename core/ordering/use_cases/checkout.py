@@ -18,7 +18,7 @@ from core.inventory.reservations import reserve_stock
 from core.ordering.model import LANGUAGES, Order, OrderLine, number_for, token_hash
 from core.ordering.settings import DELIVERY_DAYS
 from core.payments.methods import usable_method
-from core.promotions.apply import Buyer, price
+from core.promotions.apply import Buyer, applied_json, price
 from core.promotions.engine import spread
 from core.promotions.redeem import redeem
 from core.rewards.ledger import max_spendable, points_value, spend_points
@@ -118,8 +118,11 @@ class Checkout:
             if gone:
                 raise Conflict("no longer on sale: " + ", ".join(str(line.variant_id) for line in gone),
                                code="item_unavailable")  # fmt: skip
+            got = applied_json(priced.outcome)
             if cmd.reward_points:
-                lines, totals = await self._pay_with_points(lines, totals, cmd.reward_points, basket.currency)
+                lines, totals, value = await self._pay_with_points(lines, totals, cmd.reward_points, basket.currency)
+                got.append({"kind": "rewards", "id": None, "name": f"{cmd.reward_points} points", "coupon_code": None,
+                            "amount": str(value.amount)})  # fmt: skip
             await usable_method(self.uow, cmd.payment_method, totals.total)
             shipping = await self._address(user_id, "shipping_address", cmd.shipping_address_id, cmd.shipping_address)
             billing = shipping
@@ -135,6 +138,7 @@ class Checkout:
                 shipping_address=shipping, billing_address=billing, payment_method=cmd.payment_method,
                 basket_id=basket.id, access_token_hash=token_hash(token) if token else None,
                 estimated_delivery_date=(now + timedelta(days=delivery_days)).date(), notes=cmd.notes.strip(),
+                promotions=got, reward_points=cmd.reward_points,
             )  # fmt: skip
             split = split_tax(lines, totals.shipping, await self.settings.get(basket_keys.SHIPPING_TAX_RATE))
             order.lines = [await self._line(order.id, i, line, split.per_line[line.line_id])
@@ -151,7 +155,7 @@ class Checkout:
         return Placed(order, token)
 
     async def _pay_with_points(self, lines: list[PricedLine], totals: Totals, points: int,
-                               currency: str) -> tuple[list[PricedLine], Totals]:  # fmt: skip
+                               currency: str) -> tuple[list[PricedLine], Totals, Money]:  # fmt: skip
         """Points as a discount on the goods, spread over the lines like any order discount; shipping stays as
         the promotions left it (points never make it chargeable again)."""
         goods = totals.subtotal - totals.discount
@@ -162,7 +166,8 @@ class Checkout:
         shares = spread(value, [(ln.line_id, ln.total_price) for ln in sold])
         lines = [discounted(ln, ln.discount_amount + shares[ln.line_id]) if ln.line_id in shares else ln
                  for ln in lines]  # fmt: skip
-        return lines, await totals_of(self.settings, lines, currency, free_shipping=totals.shipping.is_zero)
+        totals = await totals_of(self.settings, lines, currency, free_shipping=totals.shipping.is_zero)
+        return lines, totals, value
 
     @staticmethod
     def _check_address_choice(cmd: PlaceOrder, user_id: uuid.UUID | None) -> None:

@@ -106,6 +106,18 @@ class StatusChangeOut:
 
 
 @attrs.frozen
+class OrderPromotionOut:
+    """Part of the order's discount: a bundle deal, a campaign (with the coupon code that brought it) or reward
+    points (`kind` "rewards", `id` null)."""
+
+    kind: Literal["bundle", "campaign", "rewards"]
+    id: uuid.UUID | None
+    name: str
+    coupon_code: str | None
+    amount: Money
+
+
+@attrs.frozen
 class OrderOut:
     id: uuid.UUID
     number: str
@@ -114,6 +126,8 @@ class OrderOut:
     currency: str
     items: list[OrderLineOut]
     totals: TotalsOut
+    promotions: list[OrderPromotionOut]
+    reward_points: int
     refunded: Money
     payment_method: str
     shipping_address: OrderAddressOut
@@ -170,6 +184,10 @@ def _fields(o: Order) -> dict[str, object]:
         "items": [_line_out(line, o.currency) for line in o.lines],
         "totals": TotalsOut(subtotal=o.subtotal, discount=o.discount, shipping=o.shipping, tax=o.tax,
                             tax_lines=tax_lines, total=o.total),
+        "promotions": [OrderPromotionOut(p["kind"], uuid.UUID(p["id"]) if p.get("id") else None, p["name"],
+                                         p.get("coupon_code"), _money(Decimal(p["amount"]), o.currency))
+                       for p in o.promotions],
+        "reward_points": o.reward_points,
         "refunded": o.refunded, "payment_method": o.payment_method,
         "shipping_address": _address_out(o.shipping_address), "billing_address": _address_out(o.billing_address),
         "estimated_delivery_date": o.estimated_delivery_date, "actual_delivery_date": o.actual_delivery_date,

@@ -86,6 +86,9 @@ async def test_an_automatic_campaign_prices_the_lines_and_the_order_keeps_it(sho
     order = (await checkout(api, basket_id, headers)).json()
     assert order["totals"] == seen["totals"]
     assert [i["discount_amount"] for i in order["items"]] == [i["discount_amount"] for i in seen["items"]]
+    assert [(p["kind"], p["id"], p["amount"]["amount"]) for p in order["promotions"]] == [
+        ("campaign", applied["id"], "10.00")
+    ]
 
 
 async def test_a_coupon_code_applies_in_any_case_and_can_be_removed(shop_api: Api) -> None:
@@ -155,3 +158,23 @@ async def test_free_shipping_and_a_bundle_deal(shop_api: Api) -> None:
     assert kinds["campaign"]["free_shipping"] is True
     assert amount(seen["totals"]["shipping"]) == 0
     assert amount(seen["totals"]["total"]) == Decimal("350.00")
+
+
+async def test_a_used_up_automatic_campaign_is_no_longer_offered_and_a_cancel_brings_it_back(shop_api: Api) -> None:
+    api = shop_api
+    await campaign(api, name="İlk beş", automatic=True, discount_value="10", usage_limit=1)
+    variant = await stocked(api, 10, "100.00")
+    first_id, first_headers = await basket(api, (variant, 1))
+    second_id, second_headers = await basket(api, (variant, 1))
+    assert amount((await read(api, second_id, second_headers))["totals"]["discount"]) == Decimal("10.00")
+
+    first = (await checkout(api, first_id, first_headers)).json()
+    assert amount(first["totals"]["discount"]) == Decimal("10.00")
+
+    seen = await read(api, second_id, second_headers)
+    assert seen["promotions"]["applied"] == [] and amount(seen["totals"]["discount"]) == 0
+    cancelled = await api.client.post(f"/api/v1/orders/{first['id']}/cancel",
+                                      headers={"X-Order-Token": first["access_token"]})  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.text
+    second = await checkout(api, second_id, second_headers)
+    assert second.status_code == 201 and amount(second.json()["totals"]["discount"]) == Decimal("10.00")

@@ -130,6 +130,13 @@ async def browse(api: Api) -> dict[str, dict[str, Any]]:
     return {p["name"]: p for p in response.json()["items"]}
 
 
+async def search(api: Api, q: str) -> dict[str, dict[str, Any]]:
+    """The list through the search index (`q`), whose documents keep the catalog's own prices."""
+    response = await api.client.get(f"{PUBLIC}/products", params={"q": q, "limit": 100})
+    assert response.status_code == 200, response.text
+    return {p["name"]: p for p in response.json()["items"]}
+
+
 async def page(api: Api, product: dict[str, Any]) -> list[dict[str, Any]]:
     response = await api.client.get(f"{PUBLIC}/products/{product['slug']}")
     assert response.status_code == 200, response.text
@@ -176,6 +183,7 @@ async def test_live_discounts_lower_the_storefront_and_basket_prices(api: Api) -
     category_off = await promoter.create(body(clothes, "category", value="30", start_date=at(minutes=-1)))
     cards = await browse(api)
     assert (prices(cards["Kazak"]), prices(cards["Çorap"])) == (("140.00", "200.00"), ("50.00", None))
+    assert prices((await search(api, "kazak"))["Kazak"]) == ("140.00", "200.00")
     shown = {v["id"]: (v["price"]["amount"], (v["compare_at_price"] or {}).get("amount")) for v in
              await page(api, sweater)}  # fmt: skip
     assert shown == {plain["id"]: ("140.00", "200.00"), marked["id"]: ("150.00", "300.00")}

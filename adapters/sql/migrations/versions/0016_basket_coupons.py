@@ -1,4 +1,4 @@
-"""coupon codes on baskets
+"""coupon codes on baskets, and what an order's discount is made of
 
 Revision ID: 0016
 Revises: 0015
@@ -23,8 +23,14 @@ JSON: Any = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "pos
 def upgrade() -> None:
     with op.batch_alter_table("baskets") as batch:
         batch.add_column(sa.Column("coupon_codes", JSON, nullable=False, server_default="[]"))
+    with op.batch_alter_table("orders") as batch:
+        batch.add_column(sa.Column("promotions", JSON, nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("reward_points", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("orders") as batch:
+        batch.drop_column("reward_points")
+        batch.drop_column("promotions")
     with op.batch_alter_table("baskets") as batch:
         batch.drop_column("coupon_codes")
