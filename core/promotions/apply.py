@@ -16,6 +16,7 @@ import attrs
 from core.basket.pricing import Offer, PricedLine, Totals, discounted, money_json, priced_lines, totals_of
 from core.promotions.discounts import lineage
 from core.promotions.engine import BundleOffer, Candidate, Customer, Item, NotApplied, Outcome, evaluate
+from core.promotions.rules import CustomerRole, FirstOrder
 from core.shared.errors import NotFound
 from core.shared.money import Money
 
@@ -61,8 +62,8 @@ async def price(uow: UnitOfWork, settings: RuntimeSettings, basket: Basket, buye
     outcome = Outcome({}, (), unknown, False, basket.currency)
     if sold and (candidates or bundles):
         items = await _items(uow, sold, offers)
-        outcome = evaluate(items, candidates, [_bundle(b) for b in bundles], await _customer(uow, buyer),
-                           basket.currency)  # fmt: skip
+        customer = await _customer(uow, buyer, candidates)
+        outcome = evaluate(items, candidates, [_bundle(b) for b in bundles], customer, basket.currency)
         outcome = attrs.evolve(outcome, not_applied=outcome.not_applied + unknown)
     elif candidates:  # an empty basket: the codes wait for goods
         outcome = attrs.evolve(outcome, not_applied=unknown + tuple(_waiting(c) for c in candidates))
@@ -137,7 +138,11 @@ async def _items(uow: UnitOfWork, sold: list[PricedLine], offers: dict[uuid.UUID
     return items
 
 
-async def _customer(uow: UnitOfWork, buyer: Buyer) -> Customer:
+async def _customer(uow: UnitOfWork, buyer: Buyer, candidates: list[Candidate]) -> Customer:
+    """The customer as the rules see them; read only when some rule asks about them."""
+    conditions = [c for cand in candidates if not cand.blocked for rule in cand.rules for c in rule.conditions]
+    if not any(isinstance(c, FirstOrder | CustomerRole) for c in conditions):
+        return Customer(buyer.user_id, frozenset(), None)
     if buyer.user_id is not None:
         account = await uow.accounts.get(buyer.user_id)
         roles = frozenset(r.code for r in account.roles if not r.is_deleted)

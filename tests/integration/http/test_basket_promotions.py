@@ -178,3 +178,22 @@ async def test_a_used_up_automatic_campaign_is_no_longer_offered_and_a_cancel_br
     assert cancelled.status_code == 200, cancelled.text
     second = await checkout(api, second_id, second_headers)
     assert second.status_code == 201 and amount(second.json()["totals"]["discount"]) == Decimal("10.00")
+
+
+async def test_a_first_order_campaign_knows_the_customer_and_a_guest_at_checkout(shop_api: Api) -> None:
+    api = shop_api
+    await campaign(api, name="Hoş geldin", automatic=True, rules=[{"conditions": [{"type": "first_order"}]}])
+    variant = await stocked(api, 10, "100.00")
+    ayse = await api.customer()
+    mine, headers = await basket(api, (variant, 1), who=ayse)
+    assert amount((await read(api, mine, headers))["totals"]["discount"]) == Decimal("10.00")
+    assert amount((await checkout(api, mine, headers)).json()["totals"]["discount"]) == Decimal("10.00")
+    again, headers = await basket(api, (variant, 1), who=ayse)
+    [refused] = (await read(api, again, headers))["promotions"]["not_applied"]
+    assert refused["reason"] == "not_applicable" and "first order" in refused["detail"]
+
+    guest, guest_headers = await basket(api, (variant, 1))
+    [unknown] = (await read(api, guest, guest_headers))["promotions"]["not_applied"]
+    assert "sign in" in unknown["detail"]  # who the guest is shows only at checkout
+    placed = await checkout(api, guest, guest_headers, email=f"yeni-{uuid.uuid4().hex[:6]}@example.com")
+    assert amount(placed.json()["totals"]["discount"]) == Decimal("10.00")
