@@ -11,6 +11,7 @@ import attrs
 from core.basket import settings as keys
 from core.basket.use_cases.baskets import retrying, view
 from core.basket.views import BasketView
+from core.promotions.settings import MAX_COUPONS
 from core.shared.actor import Actor
 from core.shared.errors import NotFound
 
@@ -62,8 +63,13 @@ class MergeBasket:
             else:
                 target = await self.uow.baskets.get(target.id, for_update=True)
                 assert target is not None
+                codes = list(guest.coupon_codes)
                 target.take_lines(guest, now, max_lines=await self.settings.get(keys.MAX_LINES),
                                   max_quantity=await self.settings.get(keys.MAX_QUANTITY))  # fmt: skip
+                most = await self.settings.get(MAX_COUPONS)
+                new = [c for c in codes if c not in target.coupon_codes]
+                for code in new[: max(0, most - len(target.coupon_codes))]:  # the guest's codes, while there is room
+                    target.add_coupon(code, now, most=most)
             await self.uow.commit()
             return await view(self.uow, self.settings, target)
 

@@ -197,3 +197,20 @@ async def test_a_first_order_campaign_knows_the_customer_and_a_guest_at_checkout
     assert "sign in" in unknown["detail"]  # who the guest is shows only at checkout
     placed = await checkout(api, guest, guest_headers, email=f"yeni-{uuid.uuid4().hex[:6]}@example.com")
     assert amount(placed.json()["totals"]["discount"]) == Decimal("10.00")
+
+
+async def test_a_guest_basket_merged_at_login_brings_its_coupon_code(shop_api: Api) -> None:
+    api = shop_api
+    code = await coupon(api, (await campaign(api))["id"])
+    variant = await stocked(api, 10, "100.00")
+    ayse = await api.customer()
+    mine, headers = await basket(api, (variant, 1), who=ayse)
+    guest, guest_headers = await basket(api, (variant, 1))
+    assert (await enter(api, guest, guest_headers, code)).status_code == 200
+
+    merged = await api.client.post("/api/v1/me/basket/merge", headers=headers,
+                                   json={"basket_id": guest, "token": guest_headers["X-Basket-Token"]})  # fmt: skip
+
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["id"] == mine and merged.json()["coupons"] == [code]
+    assert amount(merged.json()["totals"]["discount"]) == Decimal("20.00")
