@@ -36,6 +36,10 @@ class PromotionRepository(Protocol):
         """Active automatic campaigns in `currency` that have started and not ended at `at`, with their rules."""
         ...
 
+    async def offered(self, currency: str, at: datetime) -> tuple[list[Campaign], list[BundleDeal]]:
+        """`automatic_campaigns` and `active_bundles` together (one round trip when there are none)."""
+        ...
+
     async def claim_campaign(self, campaign_id: uuid.UUID) -> bool:
         """Count one use now by a conditional increment: False when `usage_limit` is reached."""
         ...

@@ -66,6 +66,9 @@ class MemoryPromotions(_Repo):
         found = [c for c in self._of(Campaign) if c.automatic and c.currency == currency and c.live(at)]
         return sorted(found, key=lambda c: (-c.priority, c.name, str(c.id)))
 
+    async def offered(self, currency: str, at: datetime) -> tuple[list[Campaign], list[BundleDeal]]:
+        return await self.automatic_campaigns(currency, at), await self.active_bundles(currency, at)
+
     async def claim_campaign(self, campaign_id: uuid.UUID) -> bool:
         campaign = self._load(campaign_id, include_deleted=True)
         if not isinstance(campaign, Campaign):

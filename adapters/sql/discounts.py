@@ -26,6 +26,10 @@ def _live(currency: str | None, at: datetime) -> list[Any]:
 class SqlDiscounts(_Repo):
     model, entity_name = Discount, "discount"
 
+    def __init__(self, uow: Any) -> None:
+        super().__init__(uow)
+        self.live_memo: dict[str, builtins.list[Discount]] = {}
+
     async def list(self, page: PageRequest, *, target_type: str | None = None,
                    target_id: uuid.UUID | None = None) -> Page[Discount]:  # fmt: skip
         stmt = sa.select(Discount)
@@ -36,7 +40,11 @@ class SqlDiscounts(_Repo):
         return await keyset_page(self.session, stmt, page, [d.created_at, d.id])
 
     async def live(self, currency: str, at: datetime) -> builtins.list[Discount]:
-        return list((await self.session.scalars(sa.select(Discount).where(*_live(currency, at)))).all())
+        """Read once per transaction and currency (a basket change prices its lines twice in one)."""
+        if currency not in self.live_memo:
+            stmt = sa.select(Discount).where(*_live(currency, at))
+            self.live_memo[currency] = list((await self.session.scalars(stmt)).all())
+        return self.live_memo[currency]
 
 
 _COLUMNS = [d.id, d.name, d.target_type, d.target_id, d.discount_type, d.value, d.currency, d.start_date, d.end_date]

@@ -29,6 +29,17 @@ bd, bi, op, pr = t.bundle_deals.c, t.bundle_items.c, t.order_promotions.c, t.pro
 _CHUNK = 1000  # codes per IN (...) list
 
 
+def _live_campaigns(currency: str, at: datetime) -> list[Any]:
+    return [ca.automatic == sa.true(), ca.is_active == sa.true(), ca.is_deleted == sa.false(), ca.currency == currency,
+            ca.start_date <= at, sa.or_(ca.end_date.is_(None), ca.end_date > at)]  # fmt: skip
+
+
+def _live_bundles(currency: str, at: datetime) -> list[Any]:
+    return [bd.is_active == sa.true(), bd.is_deleted == sa.false(), bd.currency == currency,
+            sa.or_(bd.start_date.is_(None), bd.start_date <= at),
+            sa.or_(bd.end_date.is_(None), bd.end_date > at)]  # fmt: skip
+
+
 def _rowcount(result: Any) -> int:
     return int(result.rowcount)
 
@@ -82,12 +93,16 @@ class SqlPromotions(_Repo):
         return Page(await self._with_rules([self._seen(c) for c in found.items]), found.next_cursor)
 
     async def automatic_campaigns(self, currency: str, at: datetime) -> list[Campaign]:
-        stmt = (sa.select(Campaign)
-                .where(ca.automatic == sa.true(), ca.is_active == sa.true(), ca.is_deleted == sa.false(),
-                       ca.currency == currency,
-                       ca.start_date <= at, sa.or_(ca.end_date.is_(None), ca.end_date > at))
-                .order_by(ca.priority.desc(), ca.name, ca.id))  # fmt: skip
+        stmt = sa.select(Campaign).where(*_live_campaigns(currency, at)).order_by(ca.priority.desc(), ca.name, ca.id)
         return await self._with_rules([self._seen(c) for c in (await self.session.scalars(stmt)).all()])
+
+    async def offered(self, currency: str, at: datetime) -> tuple[list[Campaign], list[BundleDeal]]:
+        stmt = sa.select(
+            sa.exists().where(*_live_campaigns(currency, at)), sa.exists().where(*_live_bundles(currency, at))
+        )  # one round trip when nothing is on offer
+        any_campaign, any_bundle = (await self.session.execute(stmt)).one()
+        campaigns = await self.automatic_campaigns(currency, at) if any_campaign else []
+        return campaigns, await self.active_bundles(currency, at) if any_bundle else []
 
     async def claim_campaign(self, campaign_id: uuid.UUID) -> bool:
         stmt = (sa.update(Campaign)
@@ -216,11 +231,7 @@ class SqlPromotions(_Repo):
         return Page(await self._with_items([self._seen(b) for b in found.items]), found.next_cursor)
 
     async def active_bundles(self, currency: str, at: datetime) -> list[BundleDeal]:
-        stmt = (sa.select(BundleDeal)
-                .where(bd.is_active == sa.true(), bd.is_deleted == sa.false(), bd.currency == currency,
-                       sa.or_(bd.start_date.is_(None), bd.start_date <= at),
-                       sa.or_(bd.end_date.is_(None), bd.end_date > at))
-                .order_by(bd.name, bd.id))  # fmt: skip
+        stmt = sa.select(BundleDeal).where(*_live_bundles(currency, at)).order_by(bd.name, bd.id)
         return await self._with_items([self._seen(b) for b in (await self.session.scalars(stmt)).all()])
 
     # --- what orders were given --------------------------------------------------------------------------

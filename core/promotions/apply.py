@@ -54,8 +54,8 @@ class Priced:
 
 async def price(uow: UnitOfWork, settings: RuntimeSettings, basket: Basket, buyer: Buyer, at: datetime) -> Priced:
     lines, offers = await priced_lines(uow, basket)
-    candidates, coupons, unknown = await _candidates(uow, basket, buyer, at)
-    bundles = await uow.promotions.active_bundles(basket.currency, at)
+    automatic, bundles = await uow.promotions.offered(basket.currency, at)
+    candidates, coupons, unknown = await _candidates(uow, basket, buyer, automatic, at)
     sold = [ln for ln in lines if ln.purchasable]
     if not candidates and not bundles and not unknown:
         return Priced(lines, await totals_of(settings, lines, basket.currency), None, coupons)
@@ -80,10 +80,9 @@ def _waiting(c: Candidate) -> NotApplied:
     )
 
 
-async def _candidates(uow: UnitOfWork, basket: Basket, buyer: Buyer, at: datetime,
+async def _candidates(uow: UnitOfWork, basket: Basket, buyer: Buyer, offered: list[Campaign], at: datetime,
                       ) -> tuple[list[Candidate], dict[str, Coupon], tuple[NotApplied, ...]]:  # fmt: skip
-    automatic = [c for c in await uow.promotions.automatic_campaigns(basket.currency, at)
-                 if c.live(at) and (c.usage_limit is None or c.used_count < c.usage_limit)]  # fmt: skip
+    automatic = [c for c in offered if c.live(at) and (c.usage_limit is None or c.used_count < c.usage_limit)]
     candidates = [candidate(c, None) for c in automatic]
     seen = {c.id for c in automatic}
     coupons: dict[str, Coupon] = {}
