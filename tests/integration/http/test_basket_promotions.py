@@ -15,7 +15,9 @@ import pytest
 
 from ports.address import GeoSource
 from tests.integration.http.conftest import Api, assert_problem, running_api
+from tests.integration.http.test_catalog_staff import Catalog
 from tests.integration.http.test_checkout import basket, checkout, prepare, stocked
+from tests.integration.http.test_inventory import Inventory
 from tests.unit.address.geo_fixture import fixture_source
 
 ADMIN = "/api/v1/admin/promotions"
@@ -214,3 +216,33 @@ async def test_a_guest_basket_merged_at_login_brings_its_coupon_code(shop_api: A
     assert merged.status_code == 200, merged.text
     assert merged.json()["id"] == mine and merged.json()["coupons"] == [code]
     assert amount(merged.json()["totals"]["discount"]) == Decimal("20.00")
+
+
+async def test_category_and_brand_conditions_see_the_catalog_tree(shop_api: Api) -> None:
+    """The conditions match what the catalog says of each line: a category rule reaches products in the
+    categories below it, a brand rule the brand's products, and only those lines are discounted."""
+    api = shop_api
+    catalog = Catalog(api, await api.admin())
+    inventory = Inventory(api, catalog.who)
+    warehouse = await inventory.warehouse()
+    clothes = await catalog.category("Giyim")
+    knitwear = await catalog.category("Triko", parent_id=clothes["id"])
+    koton, mavi = await catalog.brand("Koton"), await catalog.brand("Mavi")
+    sweater = await catalog.variant(await catalog.product("Kazak", koton, knitwear), "200.00")
+    sock = await catalog.variant(await catalog.product("Çorap", mavi, await catalog.category("Aksesuar")), "50.00")
+    for variant in (sweater, sock):
+        moved = await inventory.move(movement_type="in", variant_id=variant["id"], warehouse_id=warehouse["id"],
+                                     quantity=10)  # fmt: skip
+        assert moved.status_code == 201, moved.text
+    await campaign(api, name="Giyimde yarısı", automatic=True, rules=[
+        {"conditions": [{"type": "category", "ids": [clothes["id"]]}],
+         "actions": [{"type": "lines_percentage", "percent": "50"}]}])  # fmt: skip
+    await campaign(api, name="Mavi 5 TL", automatic=True, discount_type="fixed_amount", discount_value="5.00",
+                   rules=[{"conditions": [{"type": "brand", "ids": [mavi["id"]]}]}])  # fmt: skip
+    basket_id, headers = await basket(api, (sweater["id"], 1), (sock["id"], 2))
+
+    seen = await read(api, basket_id, headers)
+
+    off = {i["variant_id"]: amount(i["discount_amount"]) for i in seen["items"]}
+    assert off == {sweater["id"]: Decimal("100.00"), sock["id"]: Decimal("10.00")}  # 5.00 per unit
+    assert sorted(a["name"] for a in seen["promotions"]["applied"]) == ["Giyimde yarısı", "Mavi 5 TL"]
