@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -51,16 +51,18 @@ class _Repo:
         return self._seen((await self.session.scalars(stmt.limit(1))).first())
 
 
-async def keyset_page(session: AsyncSession, stmt: sa.Select[Any], page: PageRequest,
-                      order: Sequence[Any]) -> Page[Any]:  # fmt: skip
-    """Newest first by `order` columns (a timestamp, then id), continuing after the cursor's row."""
+async def keyset_page(session: AsyncSession, stmt: sa.Select[Any], page: PageRequest, order: Sequence[Any],
+                      row: Callable[[Any], Any] | None = None) -> Page[Any]:  # fmt: skip
+    """Newest first by `order` columns (a timestamp, then id), continuing after the cursor's row. `row` makes
+    each item of a plain (not ORM) select."""
     position = page.position()
     if position is not None:
         if len(position) != len(order):
             raise _bad_cursor()
         values = [sa.literal(_parse(col, value), col.type) for col, value in zip(order, position, strict=True)]
         stmt = stmt.where(sa.tuple_(*order) < sa.tuple_(*values))
-    rows = list((await session.scalars(stmt.order_by(*(c.desc() for c in order)).limit(page.limit + 1))).all())
+    stmt = stmt.order_by(*(c.desc() for c in order)).limit(page.limit + 1)
+    rows = [row(r) for r in await session.execute(stmt)] if row else list((await session.scalars(stmt)).all())
     items = rows[: page.limit]
     if len(rows) <= page.limit:
         return Page(items, None)

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql import tables as t
-from adapters.sql.repositories import _bad_cursor, _parse, _Repo
+from adapters.sql.repositories import _Repo, keyset_page
 from core.rewards.model import RewardEntry, fifo
-from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.pagination import Page, PageRequest
 
 a = t.reward_accounts.c
 e = t.reward_entries.c
@@ -74,19 +74,8 @@ class SqlRewards(_Repo):
                                    .values(remaining=e.remaining - points))  # fmt: skip
 
     async def history(self, user_id: uuid.UUID, page: PageRequest) -> Page[RewardEntry]:
-        order = [e.created_at, e.id]
         stmt = sa.select(t.reward_entries).where(e.user_id == user_id)
-        position = page.position()
-        if position is not None:
-            if len(position) != len(order):
-                raise _bad_cursor()
-            values = [sa.literal(_parse(col, value), col.type) for col, value in zip(order, position, strict=True)]
-            stmt = stmt.where(sa.tuple_(*order) < sa.tuple_(*values))
-        stmt = stmt.order_by(*(c.desc() for c in order)).limit(page.limit + 1)
-        rows = [_entry(r) for r in await self.session.execute(stmt)]
-        items = rows[: page.limit]
-        more = len(rows) > page.limit
-        return Page(items, encode_cursor([items[-1].created_at.isoformat(), items[-1].id]) if more else None)
+        return await keyset_page(self.session, stmt, page, [e.created_at, e.id], _entry)
 
     async def users_with_expired(self, at: datetime, limit: int) -> list[uuid.UUID]:
         stmt = (sa.select(e.user_id).where(e.remaining > 0, e.expires_at <= at).group_by(e.user_id)
