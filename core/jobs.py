@@ -26,6 +26,7 @@ JOBS: dict[str, type[Any]] = {
     "prune_outbox": PruneOutbox,
     "cancel_unpaid_orders": CancelUnpaidOrders,
     "abandon_baskets": AbandonBaskets,
+    "expire_rewards": ExpireRewards,
 }
 """Job name -> use case called with the job's payload dict."""
 
@@ -34,24 +35,23 @@ EVENT_HANDLERS: dict[str, list[type[Any]]] = {
     MediaUploaded.name: [MakeThumbnails],
     CatalogChanged.name: [FollowCatalog, InvalidateCatalogCache],  # the index first: the cache bump follows it
     "order.cancelled": [RefundCancelledOrder],  # payments: give back what was captured
+    "inventory.low_stock": [NotifyLowStock],
+    EmailRequested.name: [SendNotificationEmail],
 }
 """Event name -> use cases called with the StoredEvent, each at most once per event id."""
 
 # notifications: appended, so that other contexts' handlers of the same events (e.g. order.cancelled) stay
 for _kind in ORDER_KINDS:
     EVENT_HANDLERS.setdefault(f"order.{_kind}", []).append(NotifyOrderEvent)
-EVENT_HANDLERS.setdefault("inventory.low_stock", []).append(NotifyLowStock)
-EVENT_HANDLERS[EmailRequested.name] = [SendNotificationEmail]
+# rewards: earn on delivery, take back on refunds (cancel returns spent points itself)
+EVENT_HANDLERS.setdefault("order.delivered", []).append(EarnRewards)
+EVENT_HANDLERS.setdefault("order.refunded", []).append(ReverseRewards)
 
-SCHEDULED: dict[str, float] = {}
+SCHEDULED: dict[str, float] = {
+    "cancel_unpaid_orders": 300.0,  # ordering: pending orders past orders.unpaid_cancel_after_minutes
+    "abandon_baskets": 3600.0,  # basket: active baskets idle past basket.abandon_after_hours
+    "expire_rewards": 86400.0,  # rewards: lots past their expires_at (rewards.expire_after_days)
+}
 """Job name (in JOBS) -> interval in seconds: periodic sweeps, called with an empty payload as the system actor.
 The worker runs each as an arq cron (the interval rounded onto the cron grid), the embedded API (no Redis)
 enqueues each on its in-process queue every interval. The outbox relay and prune chores are scheduled apart."""
-SCHEDULED["cancel_unpaid_orders"] = 300.0  # ordering: pending orders past orders.unpaid_cancel_after_minutes
-SCHEDULED["abandon_baskets"] = 3600.0  # basket: active baskets idle past basket.abandon_after_hours
-
-# rewards: earn on delivery, take back on refunds (cancel returns spent points itself), expire daily
-JOBS["expire_rewards"] = ExpireRewards
-EVENT_HANDLERS.setdefault("order.delivered", []).append(EarnRewards)
-EVENT_HANDLERS.setdefault("order.refunded", []).append(ReverseRewards)
-SCHEDULED["expire_rewards"] = 86400.0  # rewards: lots past their expires_at (rewards.expire_after_days)

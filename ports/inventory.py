@@ -61,10 +61,6 @@ class StockRepository(Protocol):
         `0 <= reserved_quantity <= quantity`; the changed row, or None (nothing changed) when it would not."""
         ...
 
-    async def reserve_row(self, stock_id: uuid.UUID, n: int) -> bool:
-        """`reserved_quantity += n WHERE quantity - reserved_quantity >= n`; False when short."""
-        ...
-
     async def revise(self, stock_id: uuid.UUID, values: dict[str, Any], by: uuid.UUID | None) -> Stock:
         """Set plain fields (levels, shelf location, unit cost, last count date) of a row."""
         ...

@@ -64,7 +64,7 @@ class PromotionRepository(Protocol):
 
     async def list_coupons(self, page: PageRequest, *, campaign_id: uuid.UUID | None = None,
                            q: str | None = None) -> Page[Coupon]:  # fmt: skip
-        """Newest first; `q` is a code prefix (normalised)."""
+        """Newest first; `q` is a code prefix as stored (normalised by the caller)."""
         ...
 
     async def coupons_of(self, campaign_id: uuid.UUID) -> list[Coupon]:

@@ -92,9 +92,6 @@ class LocalFileStorage:
             return None
         return StoredFile(key, size, content_type_of(key))
 
-    async def exists(self, key: str) -> bool:
-        return await self.stat(key) is not None
-
     async def delete(self, key: str) -> None:
         path = self._found(key)
         if path is not None:

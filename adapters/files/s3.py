@@ -88,9 +88,6 @@ class S3FileStorage:
             raise
         return StoredFile(key, int(head["ContentLength"]), head.get("ContentType") or "application/octet-stream")
 
-    async def exists(self, key: str) -> bool:
-        return await self.stat(key) is not None
-
     async def delete(self, key: str) -> None:
         if is_key(key):
             await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=self._object(key))

@@ -10,7 +10,7 @@ from typing import Any
 from adapters.memory.discounts import category_lineages
 from adapters.memory.repositories import _Repo, fields_of, rebuild
 from core.basket.model import Basket, BasketLine
-from core.basket.pricing import Offer, offer_name
+from core.basket.pricing import Offer
 from core.promotions.discounts import discounted, target_of
 from core.shared.errors import NotFound
 from core.shared.time import utcnow
@@ -47,7 +47,7 @@ class MemoryBaskets(_Repo):
                 target = target_of(variant.id, product.id, product.brand_id, product.category_id, lineages)
                 sale = discounted(price.list_price, price.sale_price, target, discounts)
             found[variant_id] = Offer(
-                variant_id=variant.id, product_id=product.id, name=offer_name(product.name, variant.name),
+                variant_id=variant.id, product_id=product.id, product_name=product.name, variant_name=variant.name,
                 sku=variant.code, price=sale, tax_rate=product.tax_rate,
                 active=variant.is_active and product.is_active, brand_id=product.brand_id,
                 category_id=product.category_id,

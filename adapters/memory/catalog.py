@@ -23,9 +23,10 @@ from core.catalog.views import (
     VariantView,
 )
 from core.promotions.discounts import Target, compare_at, discounted, lowest, target_of
-from core.shared.errors import FieldError, Invalid
+from core.search.documents import SearchQuery
+from core.search.matching import page_hits
 from core.shared.money import Money
-from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.pagination import Page, PageRequest
 from core.shared.text import search_key
 from core.shared.time import utcnow
 
@@ -229,8 +230,8 @@ class MemoryProductSearch:
             return not folded or folded in search_key(f"{row['name']} {row['code']} {row['barcode'] or ''}")
 
         cards = [card for row, card in listed_cards(self.db.store, query) if found(row)]
-        page = _keyset(cards, query)
-        return Page(with_discounts(self.db.store, list(page.items), query.currency), page.next_cursor)
+        page = page_hits([(Decimal(0), card) for card in cards], SearchQuery(query))  # the same keyset pages
+        return Page(with_discounts(self.db.store, page.items, query.currency), page.next_cursor)
 
     async def with_discounts(self, cards: list[ProductCard], currency: str) -> list[ProductCard]:
         return with_discounts(self.db.store, cards, currency)
@@ -295,35 +296,3 @@ def listed_cards(store: MemoryStore, query: ProductQuery) -> list[tuple[dict[str
                                    _compare_at(price), p["tax_rate"], p["id"] in stocked,
                                    p["created_at"])))  # fmt: skip
     return out
-
-
-def _sort_key(card: ProductCard, sort: str) -> tuple[Any, ...]:
-    if sort in ("price", "-price"):
-        assert card.price is not None
-        return (card.price.amount, str(card.id))
-    if sort == "name":
-        return (card.name, str(card.id))
-    return (card.created_at.isoformat(), str(card.id))
-
-
-def _keyset(cards: list[ProductCard], query: ProductQuery) -> Page[ProductCard]:
-    descending = query.sort.startswith("-")
-    cards.sort(key=lambda c: _sort_key(c, query.sort), reverse=descending)
-    position = query.page.position()
-    if position is not None:
-        if len(position) != 2:
-            raise Invalid("the cursor is not one this API gave out", code="invalid_cursor",
-                          errors=[FieldError(("query", "cursor"), "invalid cursor")])  # fmt: skip
-        first: Any = position[0]
-        if query.sort in ("price", "-price"):
-            try:
-                first = Decimal(first)
-            except ArithmeticError:
-                raise Invalid("the cursor is not one this API gave out", code="invalid_cursor") from None
-        after = (first, position[1])
-        cards = [
-            c for c in cards if (_sort_key(c, query.sort) < after if descending else _sort_key(c, query.sort) > after)
-        ]
-    items = cards[: query.page.limit]
-    more = len(cards) > query.page.limit
-    return Page(items, encode_cursor(_sort_key(items[-1], query.sort)) if more else None)

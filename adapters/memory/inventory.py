@@ -75,9 +75,6 @@ class MemoryStock(_Repo):
         row.quantity, row.reserved_quantity = new_quantity, new_reserved
         return copy.copy(row)
 
-    async def reserve_row(self, stock_id: uuid.UUID, n: int) -> bool:
-        return await self.change(stock_id, reserved=n) is not None
-
     async def revise(self, stock_id: uuid.UUID, values: dict[str, Any], by: uuid.UUID | None) -> Stock:
         row: Stock = await super().get(stock_id)
         for name, value in values.items():

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 
 from adapters.memory.repositories import _created, _page, _Repo, fields_of, rebuild
-from core.promotions.model import BundleDeal, Campaign, Coupon, OrderPromotion, normalize_code
+from core.promotions.model import BundleDeal, Campaign, Coupon, OrderPromotion
 from core.shared.errors import NotFound
 from core.shared.pagination import Page, PageRequest
 from core.shared.text import search_key
@@ -98,9 +98,8 @@ class MemoryPromotions(_Repo):
 
     async def list_coupons(self, page: PageRequest, *, campaign_id: uuid.UUID | None = None,
                            q: str | None = None) -> Page[Coupon]:  # fmt: skip
-        prefix = normalize_code(q) if q else ""
         rows = [c for c in self._of(Coupon) if (campaign_id is None or c.campaign_id == campaign_id)
-                and c.code.startswith(prefix)]  # fmt: skip
+                and c.code.startswith(q or "")]  # fmt: skip
         return _page(rows, page, _created)
 
     async def coupons_of(self, campaign_id: uuid.UUID) -> list[Coupon]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from adapters.memory.repositories import _page, _Repo
+from adapters.memory.repositories import _created, _page, _Repo
 from core.rewards.model import RewardAccount, RewardEntry, fifo
 from core.shared.pagination import Page, PageRequest
 
@@ -74,7 +74,7 @@ class MemoryRewards(_Repo):
 
     async def history(self, user_id: uuid.UUID, page: PageRequest) -> Page[RewardEntry]:
         rows = [x for x in self._all() if x.user_id == user_id]
-        return _page(rows, page, lambda x: (x.created_at.isoformat(), str(x.id)))
+        return _page(rows, page, _created)
 
     async def users_with_expired(self, at: datetime, limit: int) -> list[uuid.UUID]:
         users = {x.user_id for x in self._all() if x.remaining > 0 and x.expires_at is not None and x.expires_at <= at}

@@ -36,6 +36,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
+
 from core.payments.gateway import (
     ChargeRequest,
     GatewayResult,
@@ -155,7 +157,7 @@ class IyzicoGateway:
                    "conversationData": fields.get("conversationData", "")}  # fmt: skip
         data = await self._post(config, "/payment/3dsecure/auth", payload)
         if data.get("status") != "success":
-            return GatewayResult(**{**_fields(self._failed(data, payment_id)), "reference": reference})
+            return attrs.evolve(self._failed(data, payment_id), reference=reference)
         if not signed(self._secret(config), data, AUTH_FIELDS):
             return GatewayResult("failed", payment_id, raw=without_card_data(data), reference=reference,
                                  error_code="invalid_signature", error_message=UNSIGNED)  # fmt: skip
@@ -211,12 +213,6 @@ class IyzicoGateway:
 
 def _opt(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
-
-
-def _fields(result: GatewayResult) -> dict[str, Any]:
-    return {"status": result.status, "provider_transaction_id": result.provider_transaction_id,
-            "redirect_url": result.redirect_url, "raw": result.raw, "error_code": result.error_code,
-            "error_message": result.error_message}  # fmt: skip
 
 
 def _payment_payload(request: ChargeRequest, three_ds: bool) -> dict[str, Any]:

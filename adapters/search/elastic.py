@@ -33,9 +33,8 @@ from core.search.documents import (
     price_ranges,
 )
 from core.search.matching import terms
-from core.shared.errors import FieldError, Invalid
 from core.shared.money import Money
-from core.shared.pagination import encode_cursor
+from core.shared.pagination import bad_cursor, encode_cursor
 
 SCALE = 10_000  # prices are indexed as integers of 1/10000 of the currency unit: exact filters and sorts
 FUZZINESS = "AUTO:4,8"  # as core.search.matching.allowed_edits
@@ -65,11 +64,6 @@ MAPPINGS = {
         "in_stock": {"type": "boolean"},
     },
 }
-
-
-def _bad_cursor() -> Invalid:
-    return Invalid("the cursor is not one this API gave out", code="invalid_cursor",
-                   errors=[FieldError(("query", "cursor"), "invalid cursor")])  # fmt: skip
 
 
 def _scaled(amount: Decimal) -> int:
@@ -167,7 +161,7 @@ def _search_after(query: SearchQuery) -> list[Any] | None:
     if position is None:
         return None
     if len(position) != 2:
-        raise _bad_cursor()
+        raise bad_cursor()
     raw, key = position
     try:
         uuid.UUID(key)
@@ -177,7 +171,7 @@ def _search_after(query: SearchQuery) -> list[Any] | None:
             return [raw, key]
         return [int(raw), key]  # scaled price, or epoch milliseconds
     except (ValueError, OverflowError):
-        raise _bad_cursor() from None
+        raise bad_cursor() from None
 
 
 class ElasticSearchIndex:

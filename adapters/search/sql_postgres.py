@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.search.sql import SqlIndexWrites, changed, d, documents, joined, stale_matches
 from adapters.sql import tables as t
-from adapters.sql.catalog_views import SqlProductSearch, card_from_row, listing_select
-from adapters.sql.repositories import _bad_cursor
+from adapters.sql.catalog_views import listing_page, listing_select
 from core.search.documents import (
     PRICE_STEPS,
     FacetCount,
@@ -26,9 +24,7 @@ from core.search.documents import (
     price_ranges,
 )
 from core.search.matching import allowed_edits, terms
-from core.shared.pagination import encode_cursor
 
-p, b, c, li = t.products.c, t.brands.c, t.categories.c, t.product_listing.c
 TURKISH: Any = sa.literal_column("'turkish'::regconfig")
 SCORE = sa.Numeric(20, 6)
 
@@ -86,7 +82,7 @@ class PostgresSearchIndex(SqlIndexWrites):
                 rank = sa.func.ts_rank(d.document, sa.func.to_tsquery(TURKISH, " | ".join(map(_prefix, exact))))
             for value in typo_rank:
                 rank = rank + 0.1 * value
-            score = sa.func.round(sa.cast(rank, sa.Numeric), 6)
+            score = sa.func.round(sa.cast(rank, sa.Numeric), 6, type_=SCORE)
         matched = documents().add_columns(score.label("score")).where(*conditions)
         stale = stale_matches(q).add_columns(sa.cast(0, SCORE).label("score"))
         return sa.union_all(matched, stale).subquery("hits")
@@ -108,50 +104,8 @@ class PostgresSearchIndex(SqlIndexWrites):
 
             facets = await self._facets(conn, select(scored=False)[0]) if query.facets else None
             stmt, score = select(scored=query.relevance)
-            return await self._page(conn, stmt, score, query, facets)
-
-    async def _page(self, conn: AsyncConnection, stmt: Any, score: Any, query: SearchQuery,
-                    facets: Facets | None) -> SearchResult:  # fmt: skip
-        pq = query.products
-        if query.relevance:
-            sort_col, id_col, descending = score, p.id, True
-        else:
-            sort_col, id_col = {"price": (li.min_price, li.product_id), "-price": (li.min_price, li.product_id),
-                                "name": (p.name, p.id), "-created_at": (p.created_at, p.id)}[pq.sort]  # fmt: skip
-            descending = pq.sort.startswith("-")
-        position = pq.page.position()
-        if position is not None:
-            if query.relevance:
-                after = self._score_position(position)
-            else:
-                after = SqlProductSearch._position(position, sort_col)
-            keys = sa.tuple_(sort_col, id_col)
-            values = sa.tuple_(sa.literal(after[0], SCORE if query.relevance else sort_col.type),
-                               sa.literal(after[1], sa.Uuid()))  # fmt: skip
-            stmt = stmt.where(keys < values if descending else keys > values)
-        order = [sort_col.desc(), id_col.desc()] if descending else [sort_col, id_col]
-        rows = (await conn.execute(stmt.order_by(*order).limit(pq.page.limit + 1))).mappings().all()
-        cards = [card_from_row(r, pq.currency) for r in rows[: pq.page.limit]]
-        cursor = None
-        if len(rows) > pq.page.limit:
-            last = rows[pq.page.limit - 1]
-            first = last["score"] if query.relevance else {
-                "price": last["min_price"], "-price": last["min_price"], "name": last["name"],
-                "-created_at": last["created_at"].isoformat()}[pq.sort]  # fmt: skip
-            cursor = encode_cursor([first, last["id"]])
-        return SearchResult(cards, cursor, facets)
-
-    @staticmethod
-    def _score_position(position: list[Any]) -> tuple[Decimal, Any]:
-        if len(position) != 2:
-            raise _bad_cursor()
-        try:
-            value = Decimal(position[0])
-            if not value.is_finite():
-                raise ValueError(position[0])
-            return value, uuid.UUID(position[1])
-        except (ValueError, ArithmeticError):
-            raise _bad_cursor() from None
+            cards, cursor = await listing_page(conn, stmt, pq, score if query.relevance else None)
+            return SearchResult(cards, cursor, facets)
 
     @staticmethod
     async def _facets(conn: AsyncConnection, stmt: Any) -> Facets:

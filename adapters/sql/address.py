@@ -20,7 +20,6 @@ TABLES: dict[str, sa.Table] = {
     "townships": t.geo_townships,
     "districts": t.geo_districts,
 }
-_BATCH = 5000  # rows per executemany: bounded memory, and well under PostgreSQL's parameter limits
 
 
 class SqlGeo(_Repo):
@@ -64,16 +63,16 @@ class SqlGeo(_Repo):
         return {row.id: row for row in await self._rows(kind)}
 
     async def save(self, kind: str, added: list[GeoRow], changed: list[GeoRow]) -> None:
+        """One executemany for the inserts and one for the updates (LoadGeo hands the rows over in chunks)."""
         table = TABLES[kind]
-        for start in range(0, len(added), _BATCH):
-            await self.session.execute(sa.insert(table), [attrs.asdict(r) for r in added[start : start + _BATCH]])
+        if added:
+            await self.session.execute(sa.insert(table), [attrs.asdict(r) for r in added])
         if changed:
             names = [c.name for c in table.columns if c.name != "id"]
             stmt = (sa.update(table).where(table.c.id == sa.bindparam("row_id"))
                     .values({n: sa.bindparam(f"new_{n}") for n in names}))  # fmt: skip
             values = [{"row_id": r.id, **{f"new_{n}": getattr(r, n) for n in names}} for r in changed]
-            for start in range(0, len(values), _BATCH):
-                await self.session.execute(stmt, values[start : start + _BATCH])
+            await self.session.execute(stmt, values)
 
 
 class SqlAddresses(_Repo):

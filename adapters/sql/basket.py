@@ -12,7 +12,7 @@ from adapters.sql import tables as t
 from adapters.sql.discounts import category_lineages
 from adapters.sql.repositories import _Repo
 from core.basket.model import Basket
-from core.basket.pricing import Offer, offer_name
+from core.basket.pricing import Offer
 from core.promotions.discounts import discounted, target_of
 from core.shared.money import Money
 from core.shared.time import utcnow
@@ -55,7 +55,7 @@ class SqlBaskets(_Repo):
                 target = target_of(row.id, row.product_id, row.brand_id, row.category_id, lineages)
                 sale = discounted(Money.rounded(row.amount, currency), sale, target, discounts)
             found[row.id] = Offer(variant_id=row.id, product_id=row.product_id,
-                                  name=offer_name(row.product_name, row.name), sku=row.code, price=sale,
+                                  product_name=row.product_name, variant_name=row.name, sku=row.code, price=sale,
                                   tax_rate=row.tax_rate, active=bool(row.is_active and row.product_active),
                                   brand_id=row.brand_id, category_id=row.category_id)  # fmt: skip
         return found

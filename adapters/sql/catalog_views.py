@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sql import tables as t
 from adapters.sql.discounts import category_lineages, live_discounts
-from adapters.sql.repositories import _bad_cursor, like_escaped
+from adapters.sql.repositories import like_escaped
 from core.catalog.views import (
     CategoryNode,
     OptionGroup,
@@ -27,7 +27,7 @@ from core.catalog.views import (
 )
 from core.promotions.discounts import Discount, Target, compare_at, discounted, lowest, target_of
 from core.shared.money import Money
-from core.shared.pagination import Page, encode_cursor
+from core.shared.pagination import Page, bad_cursor, encode_cursor
 from core.shared.text import search_key
 from core.shared.time import utcnow
 
@@ -205,51 +205,66 @@ class SqlProductSearch:
         stmt = listing_select(query)
         if query.q:
             stmt = stmt.where(p.search_key.like(f"%{like_escaped(search_key(query.q))}%", escape="\\"))
-        sort_col, id_col = {"price": (li.min_price, li.product_id), "-price": (li.min_price, li.product_id),
-                            "name": (p.name, p.id), "-created_at": (p.created_at, p.id)}[query.sort]  # fmt: skip
-        descending = query.sort.startswith("-")
-        position = query.page.position()
-        if position is not None:
-            after = self._position(position, sort_col)
-            keys, values = sa.tuple_(sort_col, id_col), sa.tuple_(sa.literal(after[0], sort_col.type),
-                                                                  sa.literal(after[1], sa.Uuid()))  # fmt: skip
-            stmt = stmt.where(keys < values if descending else keys > values)
-        order = [sort_col.desc(), id_col.desc()] if descending else [sort_col, id_col]
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(stmt.order_by(*order).limit(query.page.limit + 1))).mappings().all()
-            cards = await with_discounts(conn, [_card(r, query.currency) for r in rows[: query.page.limit]],
-                                         query.currency)  # fmt: skip
-        if len(rows) <= query.page.limit:
-            return Page(cards, None)
-        last = rows[query.page.limit - 1]
-        first_key = {"price": last["min_price"], "-price": last["min_price"], "name": last["name"],
-                     "-created_at": last["created_at"].isoformat()}[query.sort]  # fmt: skip
-        return Page(cards, encode_cursor([first_key, last["id"]]))
+            cards, cursor = await listing_page(conn, stmt, query)
+            return Page(await with_discounts(conn, cards, query.currency), cursor)
 
     async def with_discounts(self, cards: list[ProductCard], currency: str) -> list[ProductCard]:
         async with self.engine.connect() as conn:
             return await with_discounts(conn, cards, currency)
 
-    @staticmethod
-    def _position(position: list[Any], column: Any) -> tuple[Any, uuid.UUID]:
-        if len(position) != 2:
-            raise _bad_cursor()
-        raw, key = position
-        try:
-            if column is li.min_price:
-                value: Any = Decimal(raw)
-            elif column is p.created_at:
-                value = datetime.fromisoformat(raw)
-                if value.tzinfo is None:
-                    raise ValueError(raw)
-            else:
-                value = raw
-            return value, uuid.UUID(key)
-        except (ValueError, ArithmeticError):
-            raise _bad_cursor() from None
+
+_SORTS = {"price": (li.min_price, li.product_id), "-price": (li.min_price, li.product_id),
+          "name": (p.name, p.id), "-created_at": (p.created_at, p.id)}  # fmt: skip
 
 
-def _card(row: Any, currency: str) -> ProductCard:
+async def listing_page(conn: AsyncConnection, stmt: Any, query: ProductQuery,
+                       score: Any = None) -> tuple[list[ProductCard], str | None]:  # fmt: skip
+    """One keyset page of `listing_select(query)` (narrowed as the caller likes) and the next cursor: by `score`
+    (a NUMERIC column of `stmt`, highest first) when given, else by the query's sort; then by id. The cards carry
+    the catalog's own prices (`with_discounts` takes the discounts in)."""
+    if score is not None:
+        sort_col, id_col, descending = score, p.id, True
+    else:
+        sort_col, id_col = _SORTS[query.sort]
+        descending = query.sort.startswith("-")
+    position = query.page.position()
+    if position is not None:
+        after = _position(position, sort_col)
+        keys, values = sa.tuple_(sort_col, id_col), sa.tuple_(sa.literal(after[0], sort_col.type),
+                                                              sa.literal(after[1], sa.Uuid()))  # fmt: skip
+        stmt = stmt.where(keys < values if descending else keys > values)
+    order = [sort_col.desc(), id_col.desc()] if descending else [sort_col, id_col]
+    rows = (await conn.execute(stmt.order_by(*order).limit(query.page.limit + 1))).mappings().all()
+    cards = [card_from_row(r, query.currency) for r in rows[: query.page.limit]]
+    if len(rows) <= query.page.limit:
+        return cards, None
+    last = rows[query.page.limit - 1]
+    value = last[sort_col.key]
+    return cards, encode_cursor([value.isoformat() if isinstance(value, datetime) else value, last["id"]])
+
+
+def _position(position: list[Any], column: Any) -> tuple[Any, uuid.UUID]:
+    if len(position) != 2:
+        raise bad_cursor()
+    raw, key = position
+    try:
+        if column is li.min_price or isinstance(column.type, sa.Numeric):  # a price, or a search score
+            value: Any = Decimal(raw)
+            if not value.is_finite():
+                raise ValueError(raw)
+        elif column is p.created_at:
+            value = datetime.fromisoformat(raw)
+            if value.tzinfo is None:
+                raise ValueError(raw)
+        else:
+            value = raw
+        return value, uuid.UUID(key)
+    except (ValueError, ArithmeticError):
+        raise bad_cursor() from None
+
+
+def card_from_row(row: Any, currency: str) -> ProductCard:
     price = Money.rounded(row["min_price"], currency) if row["min_price"] is not None else None
     compare = Money.rounded(row["compare_at"], currency) if row["compare_at"] is not None else None
     return ProductCard(row["id"], row["name"], row["slug"], row["code"], _ref_of(row, "brand"),
@@ -312,7 +327,3 @@ def listing_select(query: ProductQuery) -> Any:
     if query.in_stock is not None:
         stmt = stmt.where(_in_stock() if query.in_stock else ~_in_stock())
     return stmt
-
-
-def card_from_row(row: Any, currency: str) -> ProductCard:
-    return _card(row, currency)

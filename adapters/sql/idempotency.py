@@ -4,10 +4,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from adapters.sql.repositories import insert_for
 from adapters.sql.tables import idempotency_keys as keys
 from ports.platform import IdempotencyRecord, StoredResponse
 
@@ -22,9 +21,9 @@ class SqlIdempotencyStore:
 
     async def begin(self, scope: str, key: str, request_hash: str, now: datetime) -> IdempotencyRecord | None:
         async with self._factory() as session, session.begin():
-            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            stmt = insert(keys).values(scope=scope, key=key, request_hash=request_hash, state="in_progress",
-                                       created_at=now).on_conflict_do_nothing().returning(keys.c.key)  # fmt: skip
+            stmt = (insert_for(session, keys)
+                    .values(scope=scope, key=key, request_hash=request_hash, state="in_progress", created_at=now)
+                    .on_conflict_do_nothing().returning(keys.c.key))  # fmt: skip
             # RETURNING, not rowcount: psycopg under SQLAlchemy 2.1 reports -1 for this INSERT
             if (await session.execute(stmt)).first() is not None:
                 return None

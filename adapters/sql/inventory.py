@@ -9,10 +9,9 @@ from collections.abc import Collection
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql import tables as t
-from adapters.sql.repositories import _Repo, keyset_page
+from adapters.sql.repositories import _Repo, insert_for, keyset_page
 from core.inventory.model import MAX_QUANTITY, Reservation, Stock, StockMovement, Warehouse
 from core.shared.actor import current_actor
 from core.shared.errors import NotFound
@@ -80,8 +79,7 @@ class SqlStock(_Repo):
     async def create(self, stock: Stock) -> Stock:
         now, actor = utcnow(), current_actor.get()
         by = actor.user_id if actor else None
-        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        await self.session.execute(insert(t.stock).values(
+        await self.session.execute(insert_for(self.session, t.stock).values(
             id=stock.id, created_at=now, created_by=by, updated_at=now, updated_by=by, is_active=True,
             is_deleted=False, data={}, version=1, warehouse_id=stock.warehouse_id, variant_id=stock.variant_id,
             quantity=stock.quantity, reserved_quantity=stock.reserved_quantity,
@@ -125,11 +123,6 @@ class SqlStock(_Repo):
                 .returning(*t.stock.c))  # fmt: skip
         row = (await self.session.execute(stmt)).first()
         return None if row is None else _stock(row)
-
-    async def reserve_row(self, stock_id: uuid.UUID, n: int) -> bool:
-        stmt = (sa.update(t.stock).where(s.id == stock_id, s.quantity - s.reserved_quantity >= n)
-                .values(reserved_quantity=s.reserved_quantity + n, **_stamp()))  # fmt: skip
-        return (await self.session.execute(stmt)).rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
     async def revise(self, stock_id: uuid.UUID, values: dict[str, Any], by: uuid.UUID | None) -> Stock:
         columns = {k: v for k, v in values.items() if k != "unit_cost"}

@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from adapters.sql import tables as t
 from adapters.sql.engine import integrity_conflict
-from adapters.sql.repositories import _Repo, keyset_page, like_escaped
-from core.promotions.model import BundleDeal, BundleItem, Campaign, Coupon, OrderPromotion, normalize_code
+from adapters.sql.repositories import _Repo, insert_for, keyset_page, like_escaped
+from core.promotions.model import BundleDeal, BundleItem, Campaign, Coupon, OrderPromotion
 from core.promotions.rules import parse_rules, rules_json
 from core.shared.actor import current_actor
 from core.shared.errors import NotFound
@@ -160,7 +159,7 @@ class SqlPromotions(_Repo):
         if campaign_id is not None:
             stmt = stmt.where(co.campaign_id == campaign_id)
         if q:
-            stmt = stmt.where(co.code.like(f"{like_escaped(normalize_code(q))}%", escape="\\"))
+            stmt = stmt.where(co.code.like(f"{like_escaped(q)}%", escape="\\"))
         found = await keyset_page(self.session, stmt, page, [co.created_at, co.id])
         return Page([self._seen(c) for c in found.items], found.next_cursor)
 
@@ -173,8 +172,7 @@ class SqlPromotions(_Repo):
         return int(await self.session.scalar(stmt) or 0)
 
     async def claim_coupon(self, coupon_id: uuid.UUID, customer_key: str, per_user_limit: int | None) -> str | None:
-        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        await self.session.execute(insert(t.coupon_customer_uses)
+        await self.session.execute(insert_for(self.session, t.coupon_customer_uses)
                                    .values(coupon_id=coupon_id, customer_key=customer_key, used_count=0)
                                    .on_conflict_do_nothing(index_elements=["coupon_id", "customer_key"]))  # fmt: skip
         mine = sa.and_(cu.coupon_id == coupon_id, cu.customer_key == customer_key)

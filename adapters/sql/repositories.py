@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql import tables as t
 from core.accounts.model import Account, AuthSession, OneTimeToken, RefreshToken, Role, TokenPurpose
 from core.platform.model import AuditEntry, DeadLetter, Language, SettingOverride
-from core.shared.errors import FieldError, Invalid, NotFound
+from core.shared.errors import NotFound
 from core.shared.events import StoredEvent
-from core.shared.pagination import Page, PageRequest, encode_cursor
+from core.shared.pagination import Page, PageRequest, bad_cursor, encode_cursor
 from core.shared.text import search_key
 from core.shared.time import utcnow
 from ports.platform import AuditQuery
@@ -58,7 +59,7 @@ async def keyset_page(session: AsyncSession, stmt: sa.Select[Any], page: PageReq
     position = page.position()
     if position is not None:
         if len(position) != len(order):
-            raise _bad_cursor()
+            raise bad_cursor()
         values = [sa.literal(_parse(col, value), col.type) for col, value in zip(order, position, strict=True)]
         stmt = stmt.where(sa.tuple_(*order) < sa.tuple_(*values))
     stmt = stmt.order_by(*(c.desc() for c in order)).limit(page.limit + 1)
@@ -90,13 +91,14 @@ def _parse(column: Any, value: str) -> Any:
                 raise ValueError(value)
             return at
     except (ValueError, NotImplementedError):
-        raise _bad_cursor() from None
+        raise bad_cursor() from None
     return value
 
 
-def _bad_cursor() -> Invalid:
-    return Invalid("the cursor is not one this API gave out", code="invalid_cursor",
-                   errors=[FieldError(("query", "cursor"), "invalid cursor")])  # fmt: skip
+def insert_for(session: AsyncSession, table: sa.Table) -> Any:
+    """An INSERT of this database's dialect, which has `on_conflict_do_nothing` (PostgreSQL or SQLite)."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 class SqlAccounts(_Repo):

@@ -8,10 +8,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sql import tables as t
-from adapters.sql.repositories import _Repo, keyset_page
+from adapters.sql.repositories import _Repo, insert_for, keyset_page
 from core.rewards.model import RewardEntry, fifo
 from core.shared.pagination import Page, PageRequest
 
@@ -29,8 +28,7 @@ def _values(entry: RewardEntry) -> dict[str, Any]:
 
 class SqlRewards(_Repo):
     def _insert(self, table: sa.Table) -> Any:
-        dialect = self.session.get_bind().dialect.name
-        return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        return insert_for(self.session, table)
 
     async def balance(self, user_id: uuid.UUID) -> int:
         found = await self.session.scalar(sa.select(a.balance).where(a.user_id == user_id))

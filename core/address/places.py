@@ -14,6 +14,7 @@ from core.shared.errors import FieldError, Invalid
 from core.shared.text import turkish_casefold
 
 if TYPE_CHECKING:
+    from core.address.model import City
     from ports.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -68,6 +69,16 @@ def _named(rows: Sequence[T], ref: str, name: Callable[[T], str]) -> T | None:
     return next((r for r in rows if _folded(name(r)) == wanted), None)
 
 
+def find_city(cities: Sequence[City], ref: str) -> City | None:
+    """The city `ref` names: by id, plate code ("34" or "6") or name (Turkish case rules)."""
+    city_id = _as_uuid(ref)
+    if city_id is not None:
+        return next((c for c in cities if c.id == city_id), None)
+    if ref.isdigit():
+        return next((c for c in cities if c.code == ref.zfill(len(c.code))), None)
+    return _named(cities, ref, lambda c: c.name)
+
+
 async def resolve_place(uow: UnitOfWork, *, country: str, city: str | None, township: str | None,
                         district: str | None = None, postal_code: str | None = None,
                         loc: tuple[str, ...] = ("body",)) -> Place:  # fmt: skip
@@ -92,13 +103,7 @@ async def resolve_place(uow: UnitOfWork, *, country: str, city: str | None, town
         free_district = _text(district, loc, "district", required=False)
         return Place(found.alpha2code, None, city_ref, None, free_township, None, free_district, postal)
 
-    city_id = _as_uuid(city_ref)
-    if city_id is not None:
-        chosen_city = next((c for c in cities if c.id == city_id), None)
-    elif city_ref.isdigit():
-        chosen_city = next((c for c in cities if c.code == city_ref.zfill(len(c.code))), None)
-    else:
-        chosen_city = _named(cities, city_ref, lambda c: c.name)
+    chosen_city = find_city(cities, city_ref)
     if chosen_city is None:
         _fail(loc, "city", f"no city {city_ref!r} in {found.name}")
 

@@ -3,9 +3,7 @@ abandoned or converted into an order)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -13,22 +11,13 @@ from typing import Literal
 
 import attrs
 
+from core.accounts.secrets import digest
 from core.shared.entity import Entity
 from core.shared.errors import Conflict, NotFound
 from core.shared.money import Money
 from core.shared.time import utcnow
 
 Status = Literal["active", "merged", "abandoned", "converted"]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """(token, its hash) for a guest basket: 256 random bits, only the hash is kept."""
-    token = secrets.token_urlsafe(32)
-    return token, token_hash(token)
 
 
 @attrs.define(slots=False, eq=False, kw_only=True)
@@ -76,7 +65,7 @@ class Basket(Entity):
             return user_id is not None and user_id == self.user_id
         if not token or self.token_hash is None:
             return False
-        return hmac.compare_digest(token_hash(token), self.token_hash)
+        return hmac.compare_digest(digest(token), self.token_hash)
 
     def require_active(self) -> None:
         if self.status != "active":

@@ -29,13 +29,18 @@ class Offer:
 
     variant_id: uuid.UUID
     product_id: uuid.UUID
-    name: str
+    product_name: str
+    variant_name: str
     sku: str
     price: Money | None  # the sale price in the asked currency (discount taken off); None without one
     tax_rate: Decimal
     active: bool  # variant and product both active (and not deleted)
     brand_id: uuid.UUID | None = None  # the product's, for promotions' conditions
     category_id: uuid.UUID | None = None
+
+    @property
+    def name(self) -> str:
+        return offer_name(self.product_name, self.variant_name)
 
     @property
     def purchasable(self) -> bool:
@@ -54,7 +59,8 @@ class PricedLine:
     line_id: uuid.UUID
     variant_id: uuid.UUID
     product_id: uuid.UUID | None
-    name: str
+    product_name: str  # "" (and so `name`) for a line gone from the catalog
+    variant_name: str
     sku: str
     quantity: int
     unit_price: Money
@@ -63,6 +69,10 @@ class PricedLine:
     tax_rate: Decimal
     price_changed_from: Money | None  # the price the customer agreed to, when today's differs
     purchasable: bool  # false: gone from the catalog, inactive, or no price in the basket's currency
+
+    @property
+    def name(self) -> str:
+        return offer_name(self.product_name, self.variant_name)
 
 
 @attrs.frozen
@@ -88,12 +98,6 @@ class TaxSplit:
     shipping_tax: Money
 
 
-async def price_basket(uow: UnitOfWork, settings: RuntimeSettings, basket: Basket) -> tuple[list[PricedLine], Totals]:
-    """The basket priced from the catalog without promotions (core/promotions/apply.py adds them)."""
-    lines, _ = await priced_lines(uow, basket)
-    return lines, await totals_of(settings, lines, basket.currency)
-
-
 async def priced_lines(uow: UnitOfWork, basket: Basket) -> tuple[list[PricedLine], dict[uuid.UUID, Offer]]:
     """Every line priced from the catalog now (and the offers it was priced from); unpurchasable lines are shown
     at their last agreed price but count in no total (checkout refuses them)."""
@@ -110,7 +114,8 @@ async def priced_lines(uow: UnitOfWork, basket: Basket) -> tuple[list[PricedLine
             unit, changed = agreed, None
         lines.append(PricedLine(
             line_id=ln.id, variant_id=ln.variant_id, product_id=offer.product_id if offer else None,
-            name=offer.name if offer else "", sku=offer.sku if offer else "", quantity=ln.quantity,
+            product_name=offer.product_name if offer else "", variant_name=offer.variant_name if offer else "",
+            sku=offer.sku if offer else "", quantity=ln.quantity,
             unit_price=unit, total_price=unit * ln.quantity, discount_amount=zero,
             tax_rate=offer.tax_rate if offer else Decimal(0), price_changed_from=changed,
             purchasable=offer is not None and offer.purchasable,

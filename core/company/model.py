@@ -141,9 +141,7 @@ class Company(Entity):
             "district_id": None, "district": None, "postal_code": None,
         }  # fmt: skip
         if place is not None:
-            values.update(country=place.country, city_id=place.city_id, city=place.city,
-                          township_id=place.township_id, township=place.township, district_id=place.district_id,
-                          district=place.district, postal_code=place.postal_code)  # fmt: skip
+            values.update(attrs.asdict(place))
         for name, value in values.items():
             setattr(self, f"address_{name}", value)
         after = self.address()

@@ -89,22 +89,18 @@ class ProductImage(Entity):
     alt_text: str = ""
 
     def attached(self) -> None:
-        self._changed("updated")
+        self._changed()
 
     def revise(self, **values: Any) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        for name, value in values.items():
-            if getattr(self, name) != value:
-                changes[name] = [getattr(self, name), value]
-                setattr(self, name, value)
+        changes = self.set_fields(values)
         if changes:
-            self._changed("updated")
+            self._changed()
         return changes
 
     def remove(self, by: uuid.UUID | None) -> None:
         self.delete(by)
-        self._changed("updated")
+        self._changed()
 
-    def _changed(self, action: str) -> None:
+    def _changed(self) -> None:
         """The product's page changed: its caches and search entry follow."""
-        self.record(CatalogChanged(entity="product", entity_id=self.product_id, action=action))
+        self.record(CatalogChanged(entity="product", entity_id=self.product_id, action="updated"))

@@ -75,13 +75,7 @@ class NotificationPreference(Entity):
         return Channels(self.email_enabled, self.sms_enabled, self.push_enabled)
 
     def set(self, channels: Channels) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        for name in ("email_enabled", "sms_enabled", "push_enabled"):
-            old, new = getattr(self, name), getattr(channels, name)
-            if old != new:
-                changes[name] = [old, new]
-                setattr(self, name, new)
-        return changes
+        return self.set_fields(attrs.asdict(channels))
 
 
 @attrs.define(slots=False, eq=False, kw_only=True)

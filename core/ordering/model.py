@@ -6,7 +6,6 @@ as it was placed.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import uuid
 from datetime import date, datetime
@@ -15,6 +14,8 @@ from typing import Any, Literal
 
 import attrs
 
+from core.accounts.secrets import digest as token_hash
+from core.basket.pricing import money_json as money_json  # re-exported (payments uses it)
 from core.ordering import events
 from core.shared.entity import Entity
 from core.shared.errors import Conflict
@@ -37,14 +38,6 @@ LANGUAGES = ("tr", "en")
 def number_for(year: int, sequence: int) -> str:
     """The human-friendly order number: `CRS-2026-000123` (more digits once a shop passes a million orders)."""
     return f"CRS-{year}-{sequence:06d}"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def money_json(money: Money) -> dict[str, str]:
-    return {"amount": str(money.amount), "currency": money.currency}
 
 
 @attrs.define(slots=False, eq=False, kw_only=True)

@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from core.basket.pricing import money_json
+from core.catalog.model import text
 from core.payments.events import PaymentFailed, PaymentRefunded, PaymentSucceeded
 from core.payments.gateway import GatewayResult
 from core.shared.entity import Entity
@@ -33,17 +35,6 @@ OPEN_STATUSES = ("pending", "requires_action", "succeeded")
 """At most one transaction of an order is in one of these (a unique index): no second charge."""
 CAPTURED_LATE = "captured_late"
 """Money the provider captured after we had failed the payment, not taken by the order: refunded in full."""
-
-
-def text(name: str, value: Any, max_length: int, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise Invalid.field(name, "must be a string")
-    stripped = value.strip()
-    if required and not stripped:
-        raise Invalid.field(name, "must not be empty")
-    if len(stripped) > max_length:
-        raise Invalid.field(name, f"must be at most {max_length} characters")
-    return stripped
 
 
 def code(value: Any) -> str:
@@ -78,12 +69,20 @@ def keep_secrets(given: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any
     return {k: stored[k] if k in stored and shown[k] != stored[k] and v == shown[k] else v for k, v in given.items()}
 
 
-def rate(value: Any) -> Decimal:
+def _decimal(value: Any) -> Decimal | None:
+    """A decimal string or integer with at most four decimals; else None."""
     try:
         parsed = Decimal(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
     except InvalidOperation:
-        parsed = None
-    if parsed is None or not parsed.is_finite() or not 0 <= parsed <= 100 or parsed.as_tuple().exponent < -4:  # type: ignore[operator]
+        return None
+    if parsed is None or not parsed.is_finite() or parsed.as_tuple().exponent < -4:  # type: ignore[operator]
+        return None
+    return parsed
+
+
+def rate(value: Any) -> Decimal:
+    parsed = _decimal(value)
+    if parsed is None or not 0 <= parsed <= 100:
         raise Invalid.field("commission_rate", "a percentage from 0 to 100 as a decimal string")
     return parsed
 
@@ -91,11 +90,8 @@ def rate(value: Any) -> Decimal:
 def bound(name: str, value: Any) -> Decimal | None:
     if value is None:
         return None
-    try:
-        parsed = Decimal(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
-    except InvalidOperation:
-        parsed = None
-    if parsed is None or not parsed.is_finite() or parsed < 0 or parsed >= 10**14 or parsed.as_tuple().exponent < -4:  # type: ignore[operator]
+    parsed = _decimal(value)
+    if parsed is None or not 0 <= parsed < 10**14:
         raise Invalid.field(name, "a non-negative decimal string (or null)")
     return parsed
 
@@ -142,14 +138,10 @@ class PaymentMethod(Entity):
         )
 
 
-def _revise(entity: Any, values: dict[str, Any]) -> dict[str, list[Any]]:
-    changes: dict[str, list[Any]] = {}
-    for name, value in values.items():
-        old = getattr(entity, name)
-        if old != value:
-            secret = name == "configuration"  # credentials stay out of the audit log
-            changes[name] = ["…" if secret else old, "…" if secret else value]
-            setattr(entity, name, value)
+def _revise(entity: Entity, values: dict[str, Any]) -> dict[str, list[Any]]:
+    changes = entity.set_fields(values)
+    if "configuration" in changes:
+        changes["configuration"] = ["…", "…"]  # credentials stay out of the audit log
     return changes
 
 
@@ -216,9 +208,8 @@ class PaymentTransaction(Entity):
             self.record(PaymentFailed(**self._payload()))
         return True
 
-    def _payload(self) -> dict[str, Any]:
-        return {"payment_id": self.id, "order_id": self.order_id,
-                "amount": {"amount": str(self.money.amount), "currency": self.currency}}  # fmt: skip
+    def _payload(self, amount: Money | None = None) -> dict[str, Any]:
+        return {"payment_id": self.id, "order_id": self.order_id, "amount": money_json(amount or self.money)}
 
     def claim_completion(self) -> bool:
         """A 3-D Secure callback takes this payment before asking the provider, so a second delivery finds
@@ -271,8 +262,7 @@ class PaymentTransaction(Entity):
         self.refunded_amount = max(Decimal(0), self.refunded_amount - amount.amount)
 
     def refunded_event(self, amount: Money) -> None:
-        self.record(PaymentRefunded(payment_id=self.id, order_id=self.order_id,
-                                    amount={"amount": str(amount.amount), "currency": amount.currency}))  # fmt: skip
+        self.record(PaymentRefunded(**self._payload(amount)))
 
 
 @attrs.define(slots=False, eq=False, kw_only=True)

@@ -17,12 +17,12 @@ from typing import Any
 
 import attrs
 
+from core.promotions.model import dates_in_order
 from core.shared.entity import Entity
 from core.shared.errors import Invalid
-from core.shared.money import Money, check_currency
+from core.shared.money import Money
 
 TARGET_TYPES = ("product", "variant", "category", "brand")
-DISCOUNT_TYPES = ("percentage", "fixed_amount")
 _CENT = Decimal("0.01")
 
 
@@ -47,27 +47,10 @@ def lineage(category_id: uuid.UUID | None, parents: Mapping[uuid.UUID, uuid.UUID
     return frozenset(found)
 
 
-def name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid.field("name", "must not be empty")
-    if len(value.strip()) > 200:
-        raise Invalid.field("name", "must be at most 200 characters")
-    return value.strip()
-
-
 def choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise Invalid.field(field, "one of " + ", ".join(allowed))
     return str(value)
-
-
-def currency(value: Any) -> str:
-    if not isinstance(value, str):
-        raise Invalid.field("currency", "must be a currency code")
-    try:
-        return check_currency(value.strip().upper())
-    except Invalid:
-        raise Invalid.field("currency", f"unknown currency {value!r}", code="unknown_currency") from None
 
 
 def checked_value(discount_type: str, value: Any, in_currency: str) -> Decimal:
@@ -91,12 +74,6 @@ def checked_value(discount_type: str, value: Any, in_currency: str) -> Decimal:
         raise Invalid.field("value", exc.detail, code="invalid_discount_value") from None
 
 
-def period(start: datetime, end: datetime | None, blame: str = "end_date") -> None:
-    if end is not None and end <= start:
-        other, word = ("start_date", "after") if blame == "end_date" else ("end_date", "before")
-        raise Invalid.field(blame, f"must be {word} {other}", code="invalid_period")
-
-
 @attrs.define(slots=False, eq=False, kw_only=True)
 class Discount(Entity):
     name: str
@@ -111,7 +88,7 @@ class Discount(Entity):
     def check(self, blame_period: str = "end_date") -> None:
         """The rules across fields (the use cases check each value first)."""
         self.value = checked_value(self.discount_type, self.value, self.currency)
-        period(self.start_date, self.end_date, blame_period)
+        dates_in_order(self.start_date, self.end_date, blame=blame_period, code="invalid_period")
 
     def revise(self, **values: Any) -> dict[str, Any]:
         """Set the fields that differ (already checked one by one), then the rules across them."""

@@ -39,6 +39,11 @@ def text(name: str, value: Any, max_length: int, *, required: bool = False) -> s
     return check_text(name, value, max_length, required=required).strip()
 
 
+def name(value: Any) -> str:
+    """A campaign's, bundle's or discount's name: 1 to 200 characters."""
+    return text("name", value, 200, required=True)
+
+
 def normalize_code(raw: str) -> str:
     """A coupon code as stored and looked up: stripped, ASCII letters upper-cased (a Turkish `ı` or `i̇` is not
     turned into `I`: such a code matches nothing)."""
@@ -134,10 +139,11 @@ def currency(value: Any) -> str:
     return check_currency(value.strip().upper())
 
 
-def dates_in_order(start: datetime | None, end: datetime | None, *, blame: str = "end_date") -> None:
+def dates_in_order(start: datetime | None, end: datetime | None, *, blame: str = "end_date",
+                   code: str = "invalid_dates") -> None:  # fmt: skip
     if start is not None and end is not None and end <= start:
         other, word = ("start_date", "after") if blame == "end_date" else ("end_date", "before")
-        raise Invalid.field(blame, f"must be {word} {other}", code="invalid_dates")
+        raise Invalid.field(blame, f"must be {word} {other}", code=code)
 
 
 def _blame(values: dict[str, Any], first: str, second: str) -> str:

@@ -32,7 +32,7 @@ REFUSALS = {
 
 
 def refuse(reason: str, code: str | None, detail: str = "") -> Conflict:
-    what = f"{code}: " if code else ""
+    what = f"{code[:64]}: " if code else ""
     return Conflict(f"{what}{detail or REFUSALS.get(reason, reason)}", code=reason)
 
 

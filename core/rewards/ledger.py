@@ -21,7 +21,6 @@ from core.rewards.model import (
     earn_key,
     earned_points,
     expire_key,
-    fifo,
     latest_expiry,
     return_key,
     reverse_key,
@@ -45,7 +44,7 @@ def _insufficient(points: int, balance: int | None = None) -> Conflict:
 async def _take(uow: UnitOfWork, user_id: uuid.UUID, points: int, *,
                 first: uuid.UUID | None = None) -> list[tuple[RewardEntry, int]]:  # fmt: skip
     """Take `points` off the user's lots first-in first-out (lot `first` before the others)."""
-    lots = fifo(await uow.rewards.lots(user_id))
+    lots = await uow.rewards.lots(user_id)  # first-in first-out already
     if first is not None:
         lots.sort(key=lambda lot: lot.id != first)  # stable: the rest keep their order
     plan = take_plan(lots, points)
@@ -165,7 +164,7 @@ async def expire(uow: UnitOfWork, user_id: uuid.UUID, at: datetime) -> int:
     """Expire what remains of the user's lots past their `expires_at`; the points expired."""
     balance = await uow.rewards.lock(user_id, at)
     total = 0
-    for lot in fifo(await uow.rewards.lots(user_id, expired_by=at)):
+    for lot in await uow.rewards.lots(user_id, expired_by=at):
         n, note = lot.remaining, f"{lot.kind} of {lot.created_at:%Y-%m-%d}"
         gone = RewardEntry(user_id=user_id, kind="expire", points=-n, order_id=lot.order_id, created_at=at,
                            key=expire_key(lot.id), note=note)  # fmt: skip

@@ -28,8 +28,7 @@ from core.search.documents import (
     price_bucket,
     price_ranges,
 )
-from core.shared.errors import FieldError, Invalid
-from core.shared.pagination import encode_cursor
+from core.shared.pagination import bad_cursor, encode_cursor
 from core.shared.text import search_key
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
@@ -110,11 +109,6 @@ def known_terms(query_terms: Sequence[str], documents: Iterable[dict[str, str]])
 # --- ordering, keyset pages and facets over ranked cards ----------------------------------------------------
 
 
-def _bad_cursor() -> Invalid:
-    return Invalid("the cursor is not one this API gave out", code="invalid_cursor",
-                   errors=[FieldError(("query", "cursor"), "invalid cursor")])  # fmt: skip
-
-
 def _key(hit: tuple[Decimal, ProductCard], sq: SearchQuery) -> tuple[Any, str]:
     rank, card = hit
     if sq.relevance:
@@ -130,15 +124,15 @@ def _key(hit: tuple[Decimal, ProductCard], sq: SearchQuery) -> tuple[Any, str]:
 
 def _after(position: list[Any], sq: SearchQuery) -> tuple[Any, str]:
     if len(position) != 2:
-        raise _bad_cursor()
+        raise bad_cursor()
     first: Any = position[0]
     if sq.relevance or sq.products.sort in ("price", "-price"):
         try:
             first = Decimal(first)
         except ArithmeticError:
-            raise _bad_cursor() from None
+            raise bad_cursor() from None
         if not first.is_finite():
-            raise _bad_cursor()
+            raise bad_cursor()
     return (first, position[1])
 
 

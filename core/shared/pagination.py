@@ -51,5 +51,11 @@ def decode_cursor(cursor: str) -> list[Any]:
     return key
 
 
+def bad_cursor() -> Invalid:
+    """A well-formed cursor whose position does not fit the listing (wrong length, not a number, ...)."""
+    return Invalid("the cursor is not one this API gave out", code="invalid_cursor",
+                   errors=[_loc("cursor", "invalid cursor")])  # fmt: skip
+
+
 def _loc(name: str, msg: str) -> FieldError:
     return FieldError(("query", name), msg)

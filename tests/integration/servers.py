@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from bootstrap import ROOT
-from tests.services import free_port
+from tests.services import free_port, stop
 
 
 @contextmanager
@@ -45,6 +45,4 @@ def two_api_processes(pg_url: str, redis_url: str, tmp_path: Path) -> Iterator[l
         yield urls
     finally:
         for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=20)
+            stop(proc, grace=20)

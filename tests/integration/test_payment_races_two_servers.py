@@ -4,8 +4,6 @@ production behind a load balancer; the requests of each race alternate between t
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
@@ -21,11 +19,11 @@ from adapters.sql.tables import outbox
 from ports.uow import UnitOfWork
 from tests.integration.http.conftest import PASSWORD, Api, running_api
 from tests.integration.http.test_payments import form_of
-from tests.integration.payments.fake_iyzico import APPROVED, serving
+from tests.integration.payments.fake_iyzico import APPROVED, bank_form, serving
 from tests.integration.servers import two_api_processes
 from tests.integration.test_payment_races import charges, count
 from tests.unit.payments.orders import CARD, THREE_DS, place_order, sandbox
-from tests.unit.payments.webhooks import SECRET, iyzico_provider, signature
+from tests.unit.payments.webhooks import SECRET, iyzico_provider, notice_about, signature
 
 Client = httpx.AsyncClient
 
@@ -129,12 +127,8 @@ async def test_iyzico_notifications_racing_callbacks_over_two_processes_have_one
                                         json={"payment_method": "card", "card": {**CARD, "number": APPROVED}},
                                         headers={**headers, "Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
         assert started.json()["status"] == "requires_action", started.text
-        bank = (await clients[1].get(urlsplit(started.json()["redirect_url"]).path)).text
-        callback = urlsplit(html.unescape(re.search(r'action="([^"]+)"', bank).group(1))).path  # type: ignore[union-attr]
-        fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', bank)}
-        payload = {"paymentConversationId": fields["conversationId"], "merchantId": 1, "paymentId": fields["paymentId"],
-                   "status": "SUCCESS", "iyziReferenceCode": uuid.uuid4().hex, "iyziEventType": "THREE_DS_AUTH",
-                   "iyziEventTime": 1}  # fmt: skip
+        callback, fields = bank_form((await clients[1].get(urlsplit(started.json()["redirect_url"]).path)).text)
+        payload = notice_about(fields["conversationId"], fields["paymentId"])
         webhook = {"X-IYZ-SIGNATURE-V3": signature(payload)}
         answers = await asyncio.gather(*(
             clients[n % 2].post(callback, data=fields) if n % 4 < 2

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from core.address.model import Address
-from core.address.places import Place, resolve_place
+from core.address.places import resolve_place
 from core.address.settings import ADDRESSES_PER_USER
 from core.shared.actor import Actor
 from core.shared.errors import Conflict, Invalid, NotFound
@@ -87,12 +87,6 @@ async def _mine(uow: UnitOfWork, actor: Actor, address_id: uuid.UUID) -> Address
     return address
 
 
-def _place_values(place: Place) -> dict[str, Any]:
-    return {"country": place.country, "city_id": place.city_id, "city": place.city, "township_id": place.township_id,
-            "township": place.township, "district_id": place.district_id, "district": place.district,
-            "postal_code": place.postal_code}  # fmt: skip
-
-
 async def _make_default(uow: UnitOfWork, address: Address, *, shipping: bool, billing: bool) -> None:
     """Make `address` the owner's default of each kind asked, clearing the previous one first in this
     transaction (the database's partial unique index refuses a second default if a concurrent request won)."""
@@ -139,7 +133,7 @@ class CreateAddress:
             count = await self.uow.addresses.count_of_owner(owner)
             if count >= limit:
                 raise Conflict(f"an address book holds at most {limit} addresses", code="address_limit")
-            address = Address(owner_id=owner, **values, **_place_values(place))
+            address = Address(owner_id=owner, **values, **attrs.asdict(place))
             first = count == 0
             await _make_default(self.uow, address, shipping=shipping or first, billing=billing or first)
             await self.uow.addresses.add(address)
@@ -175,7 +169,7 @@ class ChangeAddress:
                 given: dict[str, Any] = {n: changes[n] if n in changes else (stored[n] if i < widest else None)
                          for i, n in enumerate(PLACE_FIELDS)}  # fmt: skip
                 place = await resolve_place(self.uow, **given)
-                values.update(_place_values(place))
+                values.update(attrs.asdict(place))
             for name, value in values.items():
                 setattr(address, name, value)
             await _make_default(self.uow, address, shipping=defaults.get("is_default_shipping") is True,

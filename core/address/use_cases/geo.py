@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from core.address.model import City, Country, District, Township
+from core.address.places import find_city
 from core.address.use_cases.loading import CACHE_PREFIX
 from core.shared.errors import FieldError, Invalid, NotFound
 from core.shared.text import turkish_casefold, turkish_sort_key
@@ -122,7 +123,7 @@ class ListTownships:
 
         async def produce() -> Json | None:
             async with self.uow:
-                found = await _city(self.uow, ref)
+                found = find_city(await self.uow.geo.cities("TR"), ref)
                 return (
                     None
                     if found is None
@@ -134,17 +135,6 @@ class ListTownships:
         if rows is None:
             raise NotFound(f"no city {ref[:100]!r}")
         return rows
-
-
-async def _city(uow: UnitOfWork, ref: str) -> City | None:
-    city_id = _uuid(ref)
-    if city_id is not None:
-        return await uow.geo.city(city_id)
-    cities = await uow.geo.cities("TR")
-    if ref.isdigit():
-        return next((c for c in cities if c.code == ref.zfill(2)), None)
-    wanted = turkish_casefold(ref)
-    return next((c for c in cities if turkish_casefold(c.name) == wanted), None)
 
 
 @attrs.define

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from core.accounts.secrets import new_token
 from core.basket import settings as keys
-from core.basket.model import Basket, new_token
+from core.basket.model import Basket
 from core.basket.pricing import Offer
 from core.basket.views import BasketView
 from core.inventory.changes import InsufficientStock

@@ -14,7 +14,6 @@ from core.promotions import settings as keys
 from core.promotions.apply import Buyer, price
 from core.promotions.model import normalize_code
 from core.promotions.redeem import refuse
-from core.shared.errors import Invalid
 
 if TYPE_CHECKING:
     from ports.services import Clock, RuntimeSettings
@@ -27,13 +26,6 @@ class CouponCode:
     code: str
 
 
-def _code(text: str) -> str:
-    try:
-        return normalize_code(text)
-    except Invalid:
-        raise refuse("coupon_not_found", text.strip()[:64] or None) from None  # a malformed code exists nowhere
-
-
 @attrs.define
 class ApplyCoupon:
     uow: UnitOfWork
@@ -41,7 +33,7 @@ class ApplyCoupon:
     clock: Clock
 
     async def __call__(self, cmd: CouponCode) -> BasketView:
-        code = _code(cmd.code)
+        code = normalize_code(cmd.code)
         return await retrying(lambda: self._apply(cmd.access, code))
 
     async def _apply(self, a: Access, code: str) -> BasketView:
@@ -68,7 +60,7 @@ class RemoveCoupon:
     clock: Clock
 
     async def __call__(self, cmd: CouponCode) -> None:
-        code = cmd.code.strip().upper()
+        code = normalize_code(cmd.code)
         await retrying(lambda: self._remove(cmd.access, code))
 
     async def _remove(self, a: Access, code: str) -> None:

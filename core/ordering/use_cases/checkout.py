@@ -3,19 +3,19 @@ converted, `order.placed` written to the outbox. Any failure leaves nothing behi
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.accounts.secrets import new_token
 from core.accounts.values import normalize_email
 from core.address.places import resolve_place
 from core.basket import settings as basket_keys
 from core.basket.pricing import PricedLine, Totals, discounted, split_tax, totals_of
 from core.inventory.reservations import reserve_stock
-from core.ordering.model import LANGUAGES, Order, OrderLine, number_for, token_hash
+from core.ordering.model import LANGUAGES, Order, OrderLine, number_for
 from core.ordering.settings import DELIVERY_DAYS
 from core.payments.methods import usable_method
 from core.promotions.apply import Buyer, applied_json, price
@@ -103,8 +103,7 @@ class Checkout:
             basket = await self.uow.baskets.get(cmd.basket_id, for_update=True)  # one checkout per basket at a time
             if basket is None or not basket.check_access(user_id, cmd.basket_token):
                 raise NotFound(f"no basket with id {cmd.basket_id}")
-            if basket.status != "active":
-                raise Conflict(f"this basket is {basket.status}", code="basket_not_active")
+            basket.require_active()
             if user_id is not None:
                 email = (await self.uow.accounts.get(user_id)).email
             elif email is None:
@@ -128,7 +127,7 @@ class Checkout:
             billing = shipping
             if cmd.billing_address_id is not None or cmd.billing_address is not None:
                 billing = await self._address(user_id, "billing_address", cmd.billing_address_id, cmd.billing_address)
-            token = secrets.token_urlsafe(32) if user_id is None else None
+            token, token_digest = new_token() if user_id is None else (None, None)
             order = Order(
                 number=number_for(now.year, await self.uow.orders.next_number()), user_id=user_id, email=email,
                 language=cmd.language, currency=basket.currency, subtotal_amount=totals.subtotal.amount,
@@ -136,13 +135,12 @@ class Checkout:
                 tax_amount=totals.tax.amount, total_amount=totals.total.amount,
                 tax_lines=[{"rate": str(t.rate), "amount": str(t.amount.amount)} for t in totals.tax_lines],
                 shipping_address=shipping, billing_address=billing, payment_method=cmd.payment_method,
-                basket_id=basket.id, access_token_hash=token_hash(token) if token else None,
+                basket_id=basket.id, access_token_hash=token_digest,
                 estimated_delivery_date=(now + timedelta(days=delivery_days)).date(), notes=cmd.notes.strip(),
                 promotions=got, reward_points=cmd.reward_points,
             )  # fmt: skip
             split = split_tax(lines, totals.shipping, await self.settings.get(basket_keys.SHIPPING_TAX_RATE))
-            order.lines = [await self._line(order.id, i, line, split.per_line[line.line_id])
-                           for i, line in enumerate(lines)]  # fmt: skip
+            order.lines = [_line(order.id, i, line, split.per_line[line.line_id]) for i, line in enumerate(lines)]
             order.placed(now, user_id)
             await self.uow.orders.add(order)
             await reserve_stock(self.uow, order.id, [(line.variant_id, line.quantity) for line in lines])
@@ -211,16 +209,16 @@ class Checkout:
                 "district_id": _str(place.district_id), "district": place.district,
                 "postal_code": place.postal_code, "line": line}  # fmt: skip
 
-    async def _line(self, order_id: uuid.UUID, position: int, priced: PricedLine, tax: Money) -> OrderLine:
-        variant = await self.uow.variants.get(priced.variant_id)
-        product = await self.uow.products.get(variant.product_id)
-        return OrderLine(
-            order_id=order_id, position=position, variant_id=priced.variant_id, product_id=priced.product_id,
-            product_name=product.name[:200], variant_name=variant.name[:200], sku=priced.sku[:64],
-            quantity=priced.quantity, unit_price=priced.unit_price.amount, total_price=priced.total_price.amount,
-            discount_amount=priced.discount_amount.amount, tax_rate=priced.tax_rate,
-            tax_amount=tax.amount,
-        )  # fmt: skip
+
+def _line(order_id: uuid.UUID, position: int, priced: PricedLine, tax: Money) -> OrderLine:
+    """The order's copy of a priced line, names as the catalog had them (read with the prices)."""
+    return OrderLine(
+        order_id=order_id, position=position, variant_id=priced.variant_id, product_id=priced.product_id,
+        product_name=priced.product_name[:200], variant_name=priced.variant_name[:200], sku=priced.sku[:64],
+        quantity=priced.quantity, unit_price=priced.unit_price.amount, total_price=priced.total_price.amount,
+        discount_amount=priced.discount_amount.amount, tax_rate=priced.tax_rate,
+        tax_amount=tax.amount,
+    )  # fmt: skip
 
 
 def _str(value: uuid.UUID | None) -> str | None:

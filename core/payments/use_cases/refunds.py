@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.payments.model import PaymentRefund, PaymentTransaction, text
+from core.catalog.model import text
+from core.payments.gateway import RefundResult
+from core.payments.model import PaymentRefund, PaymentTransaction
 from core.platform.audit import audit
 from core.shared.actor import Actor
 from core.shared.errors import DomainError
@@ -56,20 +58,15 @@ class RefundPayment:
         gateway = self.gateways.get(tx.provider_code)
         try:
             result = await gateway.refund(config, tx, cmd.amount, str(refund.id))
-            succeeded, provider_id, raw, error = (
-                result.succeeded,
-                result.provider_refund_id,
-                result.raw,
-                result.error_message,
-            )
         except DomainError as exc:
-            succeeded, provider_id, raw, error = False, None, {}, exc.detail
+            result = RefundResult(False, error_message=exc.detail)
         async with self.uow:
             tx = await self.uow.payment_transactions.locked(cmd.transaction_id)
             refund = await self.uow.payment_refunds.get(refund.id)
-            refund.status, refund.processed_at = ("succeeded" if succeeded else "failed"), utcnow()
-            refund.provider_refund_id, refund.provider_response, refund.error_message = provider_id, raw, error
-            if succeeded:
+            refund.status, refund.processed_at = ("succeeded" if result.succeeded else "failed"), utcnow()
+            refund.provider_refund_id, refund.provider_response = result.provider_refund_id, result.raw
+            refund.error_message = result.error_message
+            if result.succeeded:
                 order = await self.uow.orders.get(tx.order_id)
                 order.record_refund(cmd.amount)
                 tx.refunded_event(cmd.amount)
@@ -77,16 +74,6 @@ class RefundPayment:
                 tx.release_refund(cmd.amount)
             await self.uow.commit()
         return refund
-
-
-@attrs.define
-class RefundsOf:
-    uow: UnitOfWork
-
-    async def __call__(self, transaction_id: uuid.UUID) -> list[PaymentRefund]:
-        async with self.uow:
-            await self.uow.payment_transactions.get(transaction_id)
-            return await self.uow.payment_refunds.of_transaction(transaction_id)
 
 
 @attrs.define

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from core.catalog.model import text
 from core.catalog.use_cases.common import Revision, checked, flag
 from core.payments.model import (
     PaymentMethod,
@@ -16,7 +17,6 @@ from core.payments.model import (
     configuration,
     keep_secrets,
     rate,
-    text,
 )
 from core.platform.audit import audit
 from core.shared.actor import Actor
@@ -32,10 +32,6 @@ def _name(v: Any) -> str:
 
 def _description(v: Any) -> str:
     return text("description", v, 1000)
-
-
-def _config(v: Any) -> dict[str, Any]:
-    return configuration(v)
 
 
 async def _free_code(repo: Any, value: str, current: uuid.UUID | None = None) -> str:
@@ -71,7 +67,7 @@ class CreateProvider:
     async def __call__(self, cmd: NewProvider) -> PaymentProvider:
         provider = PaymentProvider(
             name=_name(cmd.name), code=code(cmd.code), description=_description(cmd.description),
-            configuration=_config(cmd.configuration), is_active=flag("is_active")(cmd.is_active),
+            configuration=configuration(cmd.configuration), is_active=flag("is_active")(cmd.is_active),
         )  # fmt: skip
         async with self.uow:
             await _free_code(self.uow.payment_providers, provider.code)
@@ -88,7 +84,7 @@ class ChangeProvider:
 
     async def __call__(self, cmd: Revision) -> PaymentProvider:
         values = checked(cmd.changes, {"name": _name, "code": code, "description": _description,
-                                       "configuration": _config, "is_active": flag("is_active")})  # fmt: skip
+                                       "configuration": configuration, "is_active": flag("is_active")})  # fmt: skip
         async with self.uow:
             provider = await self.uow.payment_providers.get(cmd.target_id)
             if "code" in values:
@@ -157,7 +153,7 @@ class CreateMethod:
     async def __call__(self, cmd: NewMethod) -> PaymentMethod:
         method = PaymentMethod(
             name=_name(cmd.name), code=code(cmd.code), provider_id=cmd.provider_id,
-            description=_description(cmd.description), configuration=_config(cmd.configuration),
+            description=_description(cmd.description), configuration=configuration(cmd.configuration),
             commission_rate=rate(cmd.commission_rate), min_amount=bound("min_amount", cmd.min_amount),
             max_amount=bound("max_amount", cmd.max_amount), is_active=flag("is_active")(cmd.is_active),
         )  # fmt: skip
@@ -178,7 +174,7 @@ class ChangeMethod:
 
     async def __call__(self, cmd: Revision) -> PaymentMethod:
         values = checked(cmd.changes, {
-            "name": _name, "code": code, "description": _description, "configuration": _config,
+            "name": _name, "code": code, "description": _description, "configuration": configuration,
             "provider_id": lambda v: v, "commission_rate": rate, "is_active": flag("is_active"),
             "min_amount": lambda v: bound("min_amount", v), "max_amount": lambda v: bound("max_amount", v),
         })  # fmt: skip

@@ -17,9 +17,9 @@ from core.promotions.model import (
     amount,
     bundle_items,
     currency,
+    name,
     optional_moment,
     percent,
-    text,
 )
 from core.shared.actor import Actor
 from core.shared.errors import FieldError, Invalid, NotFound
@@ -42,10 +42,6 @@ class NewBundle:
     start_date: datetime | None = None
     end_date: datetime | None = None
     is_active: bool = True
-
-
-def _name(v: Any) -> str:
-    return text("name", v, 200, required=True)
 
 
 def _percent(v: Any) -> Any:
@@ -74,7 +70,7 @@ class CreateBundle:
     async def __call__(self, cmd: NewBundle) -> BundleDeal:
         money = currency(cmd.currency)
         bundle = BundleDeal(
-            name=_name(cmd.name), items=bundle_items(cmd.items), currency=money,
+            name=name(cmd.name), items=bundle_items(cmd.items), currency=money,
             price=None if cmd.price is None else amount("price", cmd.price, money), percent=_percent(cmd.percent),
             start_date=optional_moment("start_date", cmd.start_date),
             end_date=optional_moment("end_date", cmd.end_date), is_active=flag("is_active")(cmd.is_active),
@@ -99,7 +95,7 @@ class ChangeBundle:
 
     async def __call__(self, cmd: Revision) -> BundleDeal:
         values = checked(cmd.changes, {
-            "name": _name, "items": bundle_items, "price": lambda v: v, "percent": _percent, "currency": currency,
+            "name": name, "items": bundle_items, "price": lambda v: v, "percent": _percent, "currency": currency,
             "start_date": lambda v: optional_moment("start_date", v),
             "end_date": lambda v: optional_moment("end_date", v), "is_active": flag("is_active"),
         })  # fmt: skip

@@ -18,6 +18,7 @@ from core.promotions.model import (
     discount_value,
     limit,
     moment,
+    name,
     optional_amount,
     optional_moment,
     priority,
@@ -53,10 +54,6 @@ class NewCampaign:
     is_active: bool = True
 
 
-def _name(v: Any) -> str:
-    return text("name", v, 200, required=True)
-
-
 def _description(v: Any) -> str:
     return text("description", v, 2000)
 
@@ -82,7 +79,7 @@ class CreateCampaign:
         money = currency(cmd.currency)
         kind = discount_type(cmd.discount_type)
         campaign = Campaign(
-            name=_name(cmd.name), description=_description(cmd.description), automatic=flag("automatic")(cmd.automatic),
+            name=name(cmd.name), description=_description(cmd.description), automatic=flag("automatic")(cmd.automatic),
             discount_type=kind, discount_value=discount_value(kind, cmd.discount_value, money), currency=money,
             minimum_cart_amount=optional_amount("minimum_cart_amount", cmd.minimum_cart_amount, money),
             start_date=moment("start_date", cmd.start_date), end_date=optional_moment("end_date", cmd.end_date),
@@ -113,7 +110,7 @@ class ChangeCampaign:
 
     async def __call__(self, cmd: Revision) -> Campaign:
         values = checked(cmd.changes, {
-            "name": _name, "description": _description, "automatic": flag("automatic"),
+            "name": name, "description": _description, "automatic": flag("automatic"),
             "discount_type": discount_type, "discount_value": _later, "currency": currency,
             "minimum_cart_amount": _later,
             "start_date": lambda v: moment("start_date", v), "end_date": lambda v: optional_moment("end_date", v),

@@ -152,7 +152,8 @@ class ListCoupons:
     async def __call__(self, page: PageRequest, campaign_id: uuid.UUID | None = None,
                        q: str | None = None) -> Page[Coupon]:  # fmt: skip
         async with self.uow:
-            return await self.uow.promotions.list_coupons(page, campaign_id=campaign_id, q=q)
+            return await self.uow.promotions.list_coupons(page, campaign_id=campaign_id,
+                                                          q=normalize_code(q) if q else None)  # fmt: skip
 
 
 # --- generated in bulk ---------------------------------------------------------------------------------------

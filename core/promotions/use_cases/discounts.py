@@ -14,7 +14,8 @@ import attrs
 from core.catalog.events import CatalogChanged
 from core.catalog.use_cases.common import CatalogCache, Revision, checked, flag
 from core.platform.audit import audit
-from core.promotions.discounts import DISCOUNT_TYPES, TARGET_TYPES, Discount, choice, currency, name
+from core.promotions.discounts import TARGET_TYPES, Discount, choice
+from core.promotions.model import DISCOUNT_TYPES, currency, name
 from core.shared.actor import Actor
 from core.shared.errors import FieldError, Invalid, NotFound
 from core.shared.pagination import Page, PageRequest

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from core.basket import settings as basket_keys
+from core.basket.use_cases.baskets import currencies
 from core.platform.audit import audit
 from core.rewards import ledger
 from core.rewards import settings as keys
@@ -34,7 +34,7 @@ class RewardsView:
 
 
 async def _view(uow: UnitOfWork, settings: RuntimeSettings, user_id: uuid.UUID, page: PageRequest) -> RewardsView:
-    first = (await settings.get(basket_keys.CURRENCIES)).split(",")[0].strip().upper()
+    first = (await currencies(settings))[0]
     currency = first if first in CURRENCIES else "TRY"
     balance = await uow.rewards.balance(user_id)
     return RewardsView(user_id, balance, await ledger.points_value(settings, balance, currency),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 import attrs
 import punq
@@ -38,6 +37,7 @@ from core.gallery.use_cases.media import (
 from core.shared.errors import NotFound
 from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, Upload, page_out, page_request
 from entrypoints.http.errors import PayloadTooLarge, problem
+from entrypoints.http.routes.catalog import changes
 from ports.files import FileStorage
 
 routes = Routes("staff: media")
@@ -185,8 +185,7 @@ async def list_product_images(ctx: Ctx) -> Items[ProductImageOut]:
 @routes.patch(f"{PRODUCT_IMAGES}/{{image_id:uuid}}", body=ImagePatch, response=ProductImageOut, permission=MANAGE)
 async def change_image(ctx: Ctx) -> ProductImageOut:
     """Reorder an image, change its alt text or the variant it is for."""
-    changes: dict[str, Any] = {name: getattr(ctx.body, name) for name in ctx.provided}
-    cmd = ImageRevision(ctx.me, ctx.params["product_id"], ctx.params["image_id"], changes)
+    cmd = ImageRevision(ctx.me, ctx.params["product_id"], ctx.params["image_id"], changes(ctx))
     return image_out(ctx.use(FileStorage), await ctx.use(ChangeImage)(cmd))  # type: ignore[type-abstract]
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
-from core.notifications.model import NOTIFICATION_TYPES, Channels, Notification
+from core.notifications.model import NOTIFICATION_TYPES, Channels, Notification, NotificationType, Status
 from core.notifications.use_cases.inbox import (
     ListNotifications,
     ListNotificationsQuery,
@@ -21,21 +21,18 @@ from core.notifications.use_cases.preferences import (
     PreferenceChange,
     SetPreferences,
 )
-from entrypoints.http.api import Ctx, Items, PageOut, Routes, page_out, page_request
+from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, page_out, page_request
 
 routes = Routes("me: notifications")
 MINE = "/api/v1/me/notifications"
 PREFERENCES = "/api/v1/me/notification-preferences"
-TypeName = Literal["order_status", "promotion", "system", "stock"]
 
 
 @attrs.frozen
-class NotificationsQuery:
+class NotificationsQuery(PageQuery):
     """`?status=unread` (or `read`) filters; `?limit=` (1..100, default 20) and `?cursor=` page."""
 
-    status: Literal["unread", "read"] | None = None
-    limit: int = 20
-    cursor: str | None = None
+    status: Status | None = None
 
 
 @attrs.frozen
@@ -65,7 +62,7 @@ class ReadAllOut:
 
 @attrs.frozen
 class PreferenceItem:
-    notification_type: TypeName
+    notification_type: NotificationType
     email_enabled: bool
     sms_enabled: bool
     push_enabled: bool

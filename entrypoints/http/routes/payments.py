@@ -45,16 +45,13 @@ from core.shared.errors import Invalid
 from core.shared.money import Money
 from entrypoints.http.api import Ctx, Items, PageOut, PageQuery, Routes, page_out, page_request, parse_json
 from entrypoints.http.errors import BadRequest
+from entrypoints.http.routes.catalog import changes
 from ports.payments import PaymentGateways
 
 routes = Routes("payments")
 MANAGE = "payments.manage"
 ADMIN = "/api/v1/admin/payments"
 CALLBACKS = "/api/v1/payments/callbacks/"
-
-
-def _changes(ctx: Ctx) -> dict[str, Any]:
-    return {name: getattr(ctx.body, name) for name in ctx.provided}
 
 
 # --- providers --------------------------------------------------------------------------------------------
@@ -120,7 +117,7 @@ async def get_provider(ctx: Ctx) -> ProviderOut:
               permission=MANAGE, errors=(409,))  # fmt: skip
 async def change_provider(ctx: Ctx) -> ProviderOut:
     """Change a provider; `configuration` is replaced whole when sent."""
-    return provider_out(await ctx.use(ChangeProvider)(Revision(ctx.me, ctx.params["provider_id"], _changes(ctx))))
+    return provider_out(await ctx.use(ChangeProvider)(Revision(ctx.me, ctx.params["provider_id"], changes(ctx))))
 
 
 @routes.delete(f"{ADMIN}/providers/{{provider_id:uuid}}", status=204, permission=MANAGE, errors=(409,))
@@ -211,7 +208,7 @@ async def get_method(ctx: Ctx) -> MethodOut:
               errors=(409,))  # fmt: skip
 async def change_method(ctx: Ctx) -> MethodOut:
     """Change a payment method (`min_amount: null` removes the bound)."""
-    return method_out(await ctx.use(ChangeMethod)(Revision(ctx.me, ctx.params["method_id"], _changes(ctx))))
+    return method_out(await ctx.use(ChangeMethod)(Revision(ctx.me, ctx.params["method_id"], changes(ctx))))
 
 
 @routes.delete(f"{ADMIN}/methods/{{method_id:uuid}}", status=204, permission=MANAGE)

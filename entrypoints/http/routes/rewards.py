@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 import attrs
 
-from core.rewards.model import RewardEntry
+from core.rewards.model import Kind, RewardEntry
 from core.rewards.use_cases.account import AccountRewards, Adjusted, Adjustment, AdjustRewards, MyRewards, RewardsView
 from core.shared.money import Money
 from entrypoints.http.api import Ctx, PageQuery, Routes, page_request
@@ -18,7 +17,6 @@ routes = Routes("rewards")
 MINE = "/api/v1/me/rewards"
 STAFF = "/api/v1/admin/rewards/{user_id:uuid}"
 MANAGE = "promotions.manage"
-Kind = Literal["earn", "spend", "reverse", "expire", "return", "adjust"]
 
 
 @attrs.frozen

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from core.basket.model import Basket, new_token
+from core.accounts.secrets import new_token
+from core.basket.model import Basket
 from core.basket.use_cases.baskets import Access, AddItem, AddToBasket, Open, OpenBasket
 from core.catalog.model import Brand, Category, Product, Variant
 from core.inventory.model import Stock, Warehouse

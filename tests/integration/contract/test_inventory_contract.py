@@ -58,8 +58,8 @@ async def test_conditional_changes_keep_available_not_negative(backend: Backend)
     wh, v = await warehouse(backend), await variant(backend)
     row = await stocked(backend, wh, v, 3)
     async with backend.uow() as uow:
-        assert await uow.stock.reserve_row(row.id, 2)
-        assert not await uow.stock.reserve_row(row.id, 2)
+        assert await uow.stock.change(row.id, reserved=2) is not None
+        assert await uow.stock.change(row.id, reserved=2) is None  # only 1 available
         assert await uow.stock.change(row.id, quantity=-2) is None  # would leave reserved > quantity
         assert await uow.stock.change(row.id, reserved=-3) is None
         after = await uow.stock.change(row.id, quantity=-1)

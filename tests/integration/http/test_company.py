@@ -9,7 +9,8 @@ import pytest
 
 from core.company.use_cases.companies import DefaultCompany
 from tests.integration.http.conftest import Api, User, assert_problem
-from tests.unit.company.conftest import CAFERAGA, ISTANBUL, KADIKOY, load_reference_data
+from tests.unit.address.conftest import CAFERAGA, ISTANBUL, KADIKOY
+from tests.unit.company.conftest import load_reference_data
 
 COMPANIES = "/api/v1/admin/companies"
 

@@ -3,7 +3,6 @@ PostgreSQL (their own indexes) and once over Elasticsearch (the emulator, or TES
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from tests.integration.http.conftest import Api, assert_problem, running_api
 from tests.integration.http.test_catalog_staff import Catalog, catalog_admin
 from tests.integration.http.test_storefront import PUBLIC, browse, on_sale
 from tests.integration.search.conftest import elasticsearch_url as elasticsearch_url
+from tests.services import free_port
 
 
 async def shop(api: Api) -> tuple[Catalog, dict[str, Any]]:
@@ -95,9 +95,7 @@ async def test_the_list_searches_elasticsearch_when_configured(
 
 
 async def test_readiness_names_elasticsearch_when_it_does_not_answer(sqlite_url: str, tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
+    closed = free_port()  # nothing listens there
     async with running_api("sqlite", sqlite_url, tmp_path, elasticsearch_url=f"http://127.0.0.1:{closed}") as api:
         ready = await api.client.get("/health/ready")
         assert ready.status_code == 503, ready.text

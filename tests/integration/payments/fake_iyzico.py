@@ -12,16 +12,26 @@ import hashlib
 import hmac
 import html
 import json
+import re
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from adapters.payments.iyzico import AUTH_FIELDS, CALLBACK_FIELDS, INIT_FIELDS, REFUND_FIELDS, signature_of
 
 APPROVED = "5528790000000008"
+
+
+def bank_form(page: str) -> tuple[str, dict[str, str]]:
+    """The callback path the bank's 3-D Secure form (as our 3ds page serves it) posts to, and its signed fields."""
+    action = re.search(r'action="([^"]+)"', page)
+    assert action is not None, page
+    fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', page)}
+    return urlsplit(html.unescape(action.group(1))).path, fields
 
 
 class FakeIyzico:

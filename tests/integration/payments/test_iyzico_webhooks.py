@@ -6,8 +6,6 @@ accepted while the order waits, else refunded once."""
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
@@ -16,14 +14,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import sqlalchemy as sa
 
-from adapters.sql.tables import outbox
 from ports.uow import UnitOfWork
 from tests.integration.http.conftest import Api, User, assert_problem, running_api
-from tests.integration.payments.fake_iyzico import APPROVED, FakeIyzico, serving
+from tests.integration.http.test_payments import order_status, outbox_count
+from tests.integration.payments.fake_iyzico import APPROVED, FakeIyzico, bank_form, serving
 from tests.unit.payments.orders import CARD, place_order
-from tests.unit.payments.webhooks import iyzico_payment, iyzico_provider, notice, signature
+from tests.unit.payments.webhooks import iyzico_payment, iyzico_provider, notice, notice_about, signature
 
 WEBHOOK = "/api/v1/payments/webhooks/iyzico"
 
@@ -42,16 +39,6 @@ async def api(request: pytest.FixtureRequest, tmp_path: Path, fake: FakeIyzico) 
         yield built
 
 
-async def count(api: Api, name: str) -> int:
-    async with api.resolve("engine").connect() as conn:
-        return int(await conn.scalar(sa.select(sa.func.count()).select_from(outbox).where(outbox.c.name == name)))
-
-
-async def order_status(api: Api, order_id: uuid.UUID) -> str:
-    async with api.resolve(UnitOfWork) as uow:
-        return str((await uow.orders.get(order_id)).status)
-
-
 def post(api: Api, payload: dict[str, Any], sig: str | None = None) -> Any:
     return api.client.post(WEBHOOK, json=payload, headers={"X-IYZ-SIGNATURE-V3": signature(payload) if sig is None
                                                            else sig})  # fmt: skip
@@ -65,7 +52,7 @@ async def test_a_signed_notification_applies_once(api: Api) -> None:
         answer = await post(api, payload)
         assert answer.status_code == 204, answer.text
     assert await order_status(api, order_id) == "confirmed"
-    assert await count(api, "payment.succeeded") == 1 and await count(api, "order.confirmed") == 1
+    assert await outbox_count(api, "payment.succeeded") == 1 and await outbox_count(api, "order.confirmed") == 1
 
 
 async def test_forged_and_unsigned_notifications_are_refused(api: Api) -> None:
@@ -78,7 +65,7 @@ async def test_forged_and_unsigned_notifications_are_refused(api: Api) -> None:
     assert_problem(await api.client.post(WEBHOOK, content=b"[1]", headers={"Content-Type": "application/json"}),
                    422, "invalid_notification")  # fmt: skip
     assert_problem(await api.client.post(WEBHOOK, content=b"{", headers={"Content-Type": "application/json"}), 400)
-    assert await order_status(api, order_id) == "pending" and await count(api, "payment.succeeded") == 0
+    assert await order_status(api, order_id) == "pending" and await outbox_count(api, "payment.succeeded") == 0
 
 
 async def test_an_unknown_payment_is_acknowledged_and_nothing_changes(api: Api) -> None:
@@ -87,7 +74,7 @@ async def test_an_unknown_payment_is_acknowledged_and_nothing_changes(api: Api) 
     unknown = {**notice(tx), "paymentConversationId": str(uuid.uuid4()), "paymentId": "1"}
     assert (await post(api, unknown)).status_code == 204
     assert (await post(api, notice(tx, "INIT_THREEDS"))).status_code == 204
-    assert await order_status(api, order_id) == "pending" and await count(api, "payment.succeeded") == 0
+    assert await order_status(api, order_id) == "pending" and await outbox_count(api, "payment.succeeded") == 0
 
 
 async def start_3ds(api: Api, user: User) -> tuple[uuid.UUID, str, dict[str, str]]:
@@ -97,25 +84,21 @@ async def start_3ds(api: Api, user: User) -> tuple[uuid.UUID, str, dict[str, str
                                     headers={**user.headers, "Idempotency-Key": uuid.uuid4().hex},
                                     json={"payment_method": "card", "card": {**CARD, "number": APPROVED}})  # fmt: skip
     assert started.status_code == 201 and started.json()["status"] == "requires_action", started.text
-    bank = (await api.client.get(urlsplit(started.json()["redirect_url"]).path)).text
-    action = html.unescape(re.search(r'action="([^"]+)"', bank).group(1))  # type: ignore[union-attr]
-    fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', bank)}
-    return order_id, urlsplit(action).path, fields
+    callback, fields = bank_form((await api.client.get(urlsplit(started.json()["redirect_url"]).path)).text)
+    return order_id, callback, fields
 
 
 async def test_a_notification_racing_the_callback_has_one_effect(api: Api, fake: FakeIyzico) -> None:
     user = await api.customer()
     for _ in range(3):
         order_id, callback, fields = await start_3ds(api, user)
-        payload = {"paymentConversationId": fields["conversationId"], "merchantId": 1, "paymentId": fields["paymentId"],
-                   "status": "SUCCESS", "iyziReferenceCode": uuid.uuid4().hex, "iyziEventType": "THREE_DS_AUTH",
-                   "iyziEventTime": 1}  # fmt: skip
+        payload = notice_about(fields["conversationId"], fields["paymentId"])
         answers = await asyncio.gather(*(api.client.post(callback, data=fields) if n % 2 else post(api, payload)
                                          for n in range(8)))  # fmt: skip
         assert all(a.status_code in (200, 204) for a in answers), [a.text for a in answers]
         assert all(a.json()["status"] in ("pending", "succeeded") for a in answers if a.status_code == 200)
         assert await order_status(api, order_id) == "confirmed"
-    assert await count(api, "payment.succeeded") == 3 and await count(api, "order.confirmed") == 3
+    assert await outbox_count(api, "payment.succeeded") == 3 and await outbox_count(api, "order.confirmed") == 3
     assert [p for p, _ in fake.requests].count("/payment/3dsecure/auth") <= 3
 
 
@@ -133,15 +116,13 @@ async def test_a_late_webhook_success_is_accepted_while_the_order_waits(api: Api
     user = await api.customer()
     order_id, callback, fields = await start_3ds(api, user)
     await expire_payment(api, uuid.UUID(fields["conversationId"]), cancel_order=False)
-    payload = {"paymentConversationId": fields["conversationId"], "merchantId": 1, "paymentId": fields["paymentId"],
-               "status": "SUCCESS", "iyziReferenceCode": uuid.uuid4().hex, "iyziEventType": "THREE_DS_AUTH",
-               "iyziEventTime": 1}  # fmt: skip
+    payload = notice_about(fields["conversationId"], fields["paymentId"])
     for _ in range(2):
         assert (await post(api, payload)).status_code == 204
     late = await api.client.post(callback, data=fields)  # the customer's browser comes back after all
     assert late.status_code == 200 and late.json()["status"] == "succeeded", late.text
     assert await order_status(api, order_id) == "confirmed"
-    assert await count(api, "payment.succeeded") == 1 and await count(api, "payment.refunded") == 0
+    assert await outbox_count(api, "payment.succeeded") == 1 and await outbox_count(api, "payment.refunded") == 0
 
 
 async def test_a_late_callback_for_a_cancelled_order_is_refunded_once(api: Api, fake: FakeIyzico) -> None:
@@ -154,4 +135,4 @@ async def test_a_late_callback_for_a_cancelled_order_is_refunded_once(api: Api, 
         refunds = await uow.payment_refunds.of_transaction(uuid.UUID(fields["conversationId"]))
     assert [(r.status, r.amount) for r in refunds] == [("succeeded", Decimal("99.90"))]
     assert [p for p, _ in fake.requests].count("/payment/refund") == 1
-    assert await order_status(api, order_id) == "cancelled" and await count(api, "payment.refunded") == 1
+    assert await order_status(api, order_id) == "cancelled" and await outbox_count(api, "payment.refunded") == 1

@@ -168,7 +168,7 @@ async def test_a_converted_basket_takes_no_more_changes(app: App, till: Till) ->
 
 
 def test_check_access_compares_the_token_hash() -> None:
-    from core.basket.model import new_token
+    from core.accounts.secrets import new_token
 
     token, digest = new_token()
     guest = Basket(currency="TRY", token_hash=digest)

@@ -117,7 +117,8 @@ async def test_a_line_no_longer_sold_is_shown_but_counts_in_no_total(app: App, t
 
 def _line(total: str, rate: str) -> PricedLine:
     price = try_(total)
-    return PricedLine(line_id=uuid.uuid4(), variant_id=uuid.uuid4(), product_id=None, name="", sku="", quantity=1,
+    return PricedLine(line_id=uuid.uuid4(), variant_id=uuid.uuid4(), product_id=None, product_name="",
+                      variant_name="", sku="", quantity=1,
                       unit_price=price, total_price=price, discount_amount=try_("0"), tax_rate=Decimal(rate),
                       price_changed_from=None, purchasable=True)  # fmt: skip
 

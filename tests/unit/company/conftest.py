@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from core.address.model import geo_id
 from core.address.use_cases.loading import LoadGeo, LoadGeoData
 from core.company.model import Company
 from core.company.use_cases.companies import CompanyAddressIn, CreateCompany, NewCompany
@@ -22,8 +21,6 @@ STAFF = Actor(uuid.uuid4(), frozenset({"company.manage"}))
 # valid VKNs (check digit computed with python-stdnum's algorithm)
 VKNS = ["4540536920", "1234567890", "0010000009", "3840207000", "9990000005"]
 TCKN = "17291716060"
-ISTANBUL, KADIKOY = geo_id("city", "TR", "34"), geo_id("township", "TR", "34", "Kadıköy")
-CAFERAGA = geo_id("district", "TR", "34", "Kadıköy", "Caferağa Mah")
 
 
 async def load_reference_data(container: Any) -> None:

@@ -13,7 +13,8 @@ from core.catalog.use_cases.common import Revision
 from core.company.use_cases.companies import ChangeCompany, DefaultCompany, DeleteCompany, GetCompany, ListCompanies
 from core.shared.errors import Conflict, Invalid, NotFound
 from core.shared.pagination import PageRequest
-from tests.unit.company.conftest import CAFERAGA, ISTANBUL, KADIKOY, STAFF, TCKN, Companies, address
+from tests.unit.address.conftest import CAFERAGA, ISTANBUL, KADIKOY
+from tests.unit.company.conftest import STAFF, TCKN, Companies, address
 from tests.unit.conftest import App
 
 

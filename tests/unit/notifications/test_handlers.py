@@ -12,15 +12,15 @@ from core.accounts.use_cases.staff import CreateAdmin, NewAdmin
 from core.notifications.handlers import NotifyLowStock, NotifyOrderEvent, SendNotificationEmail
 from core.notifications.messages import money_text
 from core.notifications.use_cases.preferences import ChangeNotificationPreferences, PreferenceChange, SetPreferences
-from core.shared.events import StoredEvent
+from core.shared.events import Event, StoredEvent
 from tests.unit.conftest import App
 from tests.unit.notifications.conftest import ORDER_EVENTS, Notices, low_stock, order_event
 
 EMAILED = ["placed", "confirmed", "shipped", "delivered", "cancelled", "refunded"]
 
 
-def stored(event: object) -> StoredEvent:
-    return StoredEvent(event.event_id, event.name, event.payload(), event.occurred_at)  # type: ignore[attr-defined]
+def stored(event: Event) -> StoredEvent:
+    return StoredEvent(event.event_id, event.name, event.payload(), event.occurred_at)
 
 
 @pytest.mark.parametrize("kind", EMAILED)
@@ -192,14 +192,15 @@ async def test_a_failed_send_is_retried_and_the_notice_is_not_repeated(app: App,
 
     ayse = await app.register()
     app.mailer.sent.clear()
-    app.container.register(Mailer, instance=CrashingMailer(app.mailer))
+    crashing = CrashingMailer(app.mailer)
+    app.container.register(Mailer, instance=crashing)
     event = order_event("confirmed", user_id=ayse.id)
     runner = JobRunner(app.container.resolve, backoff_base=0)
     async with app.uow() as uow:
         uow.emit(event)
         await uow.commit()
     await app.drain()  # the first send failed; the in-process queue retried it
-    assert len(notices.mails()) == 1 and len(notices.notices(ayse.id)) == 1
+    assert crashing.failed and len(notices.mails()) == 1 and len(notices.notices(ayse.id)) == 1
     # the order event dispatched once more (a relay that crashed before marking it): nothing new
     payload = {"id": str(event.event_id), "name": event.name, "payload": event.payload(),
                "occurred_at": event.occurred_at.isoformat()}  # fmt: skip

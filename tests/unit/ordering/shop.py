@@ -8,7 +8,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from core.basket.model import Basket, new_token
+from core.accounts.secrets import new_token
+from core.basket.model import Basket
 from core.catalog.model import Variant
 from core.catalog.use_cases.products import CreateProduct, CreateVariant, NewProduct, NewVariant
 from core.catalog.use_cases.taxonomy import CreateBrand, CreateCategory, NewBrand, NewCategory

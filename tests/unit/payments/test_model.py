@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ def test_masked_credentials_sent_back_keep_their_values() -> None:
 
 
 def test_method_bounds() -> None:
-    method = PaymentMethod(name="Kart", code="card", provider_id=__import__("uuid").uuid4(), min_amount=Decimal(10))
+    method = PaymentMethod(name="Kart", code="card", provider_id=uuid.uuid4(), min_amount=Decimal(10))
     assert not method.accepts(Money.of("9.99", "TRY")) and method.accepts(Money.of("10.00", "TRY"))
     with pytest.raises(Invalid):
         method.revise(max_amount=Decimal(5))

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from adapters.memory.store import MemoryStore
 from core.payments.handlers import RefundCancelledOrder
 from core.payments.methods import usable_method
 from core.payments.use_cases.paying import Callback, CompleteFromCallback, PayForOrder, PayOrder
@@ -37,8 +38,7 @@ async def pay(app: App, actor: Actor | None, order_id: uuid.UUID, card: dict[str
 
 
 def events(app: App, name: str) -> list[Any]:
-    return [e for e in app.container.resolve(__import__("adapters.memory.store", fromlist=["MemoryStore"]).MemoryStore)
-            .outbox if e.name == name]  # fmt: skip
+    return [e for e in app.container.resolve(MemoryStore).outbox if e.name == name]
 
 
 async def order_of(app: App, order_id: uuid.UUID) -> Any:

@@ -43,9 +43,14 @@ async def iyzico_payment(uow: UnitOfWork, order_id: uuid.UUID, total: str = "150
 
 def notice(tx: PaymentTransaction, status: str = "SUCCESS", event: str = "THREE_DS_AUTH") -> dict[str, Any]:
     """iyzico's direct-format notification about `tx` (docs.iyzico.com/en/advanced/webhook)."""
-    return {"paymentConversationId": str(tx.id), "merchantId": 3382172, "paymentId": tx.provider_transaction_id,
-            "status": status, "iyziReferenceCode": str(uuid.uuid4()), "iyziEventType": event,
-            "iyziEventTime": 1721825036103}  # fmt: skip
+    return notice_about(str(tx.id), tx.provider_transaction_id, status, event)
+
+
+def notice_about(reference: str, payment_id: str | None, status: str = "SUCCESS",
+                 event: str = "THREE_DS_AUTH") -> dict[str, Any]:  # fmt: skip
+    """The notification about our payment `reference` (iyzico's conversation id), iyzico's `payment_id`."""
+    return {"paymentConversationId": reference, "merchantId": 3382172, "paymentId": payment_id, "status": status,
+            "iyziReferenceCode": str(uuid.uuid4()), "iyziEventType": event, "iyziEventTime": 1721825036103}  # fmt: skip
 
 
 def signature(payload: dict[str, Any], secret: str = SECRET) -> str:
