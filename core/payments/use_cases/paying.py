@@ -148,10 +148,10 @@ class PayForOrder:
             await self.uow.payment_transactions.add(tx)
             await self.uow.commit()  # the unique open-payment index refuses a concurrent second one (409)
             config, number = dict(provider.configuration), order.number
-            buyer = str(order.user_id or "")
+            buyer, email = str(order.user_id or ""), order.email or ""
         request = ChargeRequest(reference=str(tx.id), order_number=number, amount=tx.money, card=card,
                                 installments=installments, callback_url=cmd.callback_base + provider.code,
-                                buyer_id=buyer, client_ip=cmd.client_ip)  # fmt: skip
+                                buyer_id=buyer, buyer_email=email, client_ip=cmd.client_ip)  # fmt: skip
         try:
             result = await gateway.charge(config, request)
         except DomainError as exc:

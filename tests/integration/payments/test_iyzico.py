@@ -4,8 +4,6 @@ whole 3-D Secure path over our HTTP API with an iyzico provider."""
 from __future__ import annotations
 
 import base64
-import html
-import re
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,7 +20,7 @@ from core.shared.errors import Invalid
 from core.shared.money import Money
 from ports.uow import UnitOfWork
 from tests.integration.http.conftest import running_api
-from tests.integration.payments.fake_iyzico import APPROVED, FakeIyzico, serving
+from tests.integration.payments.fake_iyzico import APPROVED, FakeIyzico, bank_form, serving
 from tests.unit.payments.orders import CARD, place_order
 
 CALLBACK = "http://shop.test/api/v1/payments/callbacks/iyzico"
@@ -125,7 +123,8 @@ async def test_three_d_secure_through_our_api(fake: FakeIyzico, sqlite_url: str,
             await uow.payment_methods.add(PaymentMethod(name="Kart", code="card", provider_id=provider.id))
             await uow.commit()
         user = await api.customer()
-        order_id, _ = await place_order(api.resolve(UnitOfWork), user_id=uuid.UUID(user.id), total="99.90")
+        order_id, _ = await place_order(api.resolve(UnitOfWork), user_id=uuid.UUID(user.id), total="99.90",
+                                        email=user.email)  # fmt: skip
         started = await api.client.post(f"/api/v1/orders/{order_id}/payments",
                                         headers={**user.headers, "Idempotency-Key": "k1"},
                                         json={"payment_method": "card", "card": {**CARD, "number": APPROVED}},
@@ -133,15 +132,16 @@ async def test_three_d_secure_through_our_api(fake: FakeIyzico, sqlite_url: str,
         assert started.status_code == 201 and started.json()["status"] == "requires_action", started.text
         bank = await api.client.get(urlsplit(started.json()["redirect_url"]).path)
         assert bank.status_code == 200 and "<form" in bank.text
-        action = html.unescape(re.search(r'action="([^"]+)"', bank.text).group(1))  # type: ignore[union-attr]
-        fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', bank.text)}
-        assert urlsplit(action).path == "/api/v1/payments/callbacks/iyzico"
-        forged = await api.client.post(urlsplit(action).path, data={**fields, "mdStatus": "1", "status": "failure"})
+        callback, fields = bank_form(bank.text)
+        assert callback == "/api/v1/payments/callbacks/iyzico"
+        forged = await api.client.post(callback, data={**fields, "mdStatus": "1", "status": "failure"})
         assert forged.status_code == 422
-        done = await api.client.post(urlsplit(action).path, data=fields)
+        done = await api.client.post(callback, data=fields)
         assert done.status_code == 200 and done.json()["status"] == "succeeded", done.text
-        again = await api.client.post(urlsplit(action).path, data=fields)
+        again = await api.client.post(callback, data=fields)
         assert again.json()["status"] == "succeeded"
         assert [p for p, _ in fake.requests].count("/payment/3dsecure/auth") == 1
+        [(_, initialized)] = [r for r in fake.requests if r[0] == "/payment/3dsecure/initialize"]
+        assert initialized["buyer"]["email"] == user.email  # the order's address, not a stand-in
         async with api.resolve(UnitOfWork) as uow:
             assert (await uow.orders.get(order_id)).status == "confirmed"

@@ -23,12 +23,12 @@ async def sandbox(uow: UnitOfWork) -> None:
 
 
 async def place_order(uow: UnitOfWork, *, user_id: uuid.UUID | None = None, total: str = "150.00",
-                      currency: str = "TRY") -> tuple[uuid.UUID, str | None]:  # fmt: skip
+                      currency: str = "TRY", email: str | None = None) -> tuple[uuid.UUID, str | None]:  # fmt: skip
     """A pending order of `total`; (id, the guest's order token — None for a user's order)."""
     token = None if user_id is not None else secrets.token_urlsafe(24)
     address: dict[str, Any] = {"recipient_name": "Ayşe Yılmaz", "country": "TR", "line": "Moda Cad. 1"}
     order = Order(number=f"CRS-2026-{secrets.randbelow(10**9):09d}", user_id=user_id,
-                  email=None if user_id else "guest@example.com", currency=currency,
+                  email=email or (None if user_id else "guest@example.com"), currency=currency,
                   subtotal_amount=Decimal(total), tax_amount=Decimal(0), total_amount=Decimal(total),
                   shipping_address=address, billing_address=address, payment_method="sandbox",
                   access_token_hash=token_hash(token) if token else None)  # fmt: skip
